@@ -1,11 +1,177 @@
 """Pipeline stage (decode): bytes -> str, robust to wrong or missing charset declarations.
 
-STUB: replaced by the real implementation. Contract:
-    decode_html(data: bytes, content_type: str | None = None) -> str
+Order of trust: a byte-order mark (it cannot lie), the HTTP ``Content-Type`` charset, the
+``<meta charset>`` / ``http-equiv`` declaration, then UTF-8. Each is tried *strictly*; the
+first that decodes without error wins, except that bytes which are valid non-ASCII UTF-8
+are read as UTF-8 whatever a single-byte label says (a UTF-8 page labelled ISO-8859-1 is
+common; cp1252 text that happens to be valid UTF-8 is not). When none decodes (a cp1252
+page declared UTF-8, an Indonesian Latin-1 page served without a charset), detection
+takes over, off the normal path: mixed UTF-8 + cp1252 bytes are repaired byte by byte,
+pure single-byte pages go to charset-normalizer. ``latin-1``/``ascii`` labels mean
+cp1252, as in every browser (WHATWG).
+The result never holds U+FFFD, NUL or other control characters (tab/newline/CR excepted).
 """
 
 from __future__ import annotations
 
+import codecs
+import logging
+import re
+
+from pipeline.types import ExtractionError
+
+logger = logging.getLogger(__name__)
+
+SNIFF_BYTES = 4096
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"\x1f\x8b",
+    b"PK\x03\x04",
+    b"RIFF",
+    b"\x00\x00\x01\x00",
+    b"OggS",
+    b"ID3",
+    b"\x7fELF",
+)
+_HTTP_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE | re.DOTALL
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# C0 controls except \t \n \r, DEL, C1 controls (a sign of a misdecoded byte), U+FFFD.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+# Labels browsers read as windows-1252; Python's latin-1 would turn 0x80-0x9f into controls.
+_WINDOWS_1252_ALIASES = frozenset({"latin_1", "ascii", "iso8859_1", "cp819"})
+_WESTERN_GUESSES = frozenset(
+    {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman", "cp1257", "ascii"}
+)
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode each undecodable byte as cp1252 (Latin-1 for its holes)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    chars = []
+    for byte in bad:
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(bytes([byte]).decode("latin-1"))
+    return "".join(chars), exc.end
+
+
+codecs.register_error("warta-cp1252", _cp1252_fallback)
+
+
+def _codec_name(label: str | bytes | None) -> str | None:
+    """Python codec name for a charset label, None when unknown."""
+    if not label:
+        return None
+    text = label.decode("ascii", "ignore") if isinstance(label, bytes) else label
+    try:
+        name = codecs.lookup(text.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    name = name.replace("-", "_")
+    if name in _WINDOWS_1252_ALIASES:
+        return "cp1252"
+    return name
+
+
+def _declared_encodings(data: bytes, content_type: str | None) -> list[str]:
+    found: list[str | None] = []
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            found.append(name)
+            break
+    if content_type:
+        match = _HTTP_CHARSET.search(content_type)
+        found.append(_codec_name(match.group(1)) if match else None)
+    meta_match = _META_CHARSET.search(data[:SNIFF_BYTES])
+    meta = _codec_name(meta_match.group(1)) if meta_match else None
+    # A <meta> inside ASCII-compatible bytes cannot truthfully say UTF-16 (WHATWG rule).
+    found.append("utf_8" if meta and meta.startswith("utf_16") else meta)
+    found.append("utf_8")
+    ordered: list[str] = []
+    for candidate in found:
+        if candidate and candidate not in ordered:
+            ordered.append(candidate)
+    return ordered
+
+
+def _has_bom(data: bytes) -> bool:
+    return any(data.startswith(bom) for bom, _ in _BOMS)
+
+
+def _looks_binary(data: bytes, declared: list[str]) -> bool:
+    head = data[:SNIFF_BYTES]
+    if _has_bom(data) or declared[0].startswith(("utf_16", "utf_32")):
+        return False
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    # UTF-16 without BOM still has text; real binary has NULs *and* many other controls.
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.1
+
+
+def _detect(data: bytes) -> str:
+    """Decode bytes whose declarations all failed; never returns U+FFFD."""
+    if re.search(rb"[\xc2-\xf4][\x80-\xbf]", data):
+        # Some valid UTF-8 multi-byte sequences: a UTF-8 page with stray cp1252 bytes.
+        logger.debug("mixed UTF-8/cp1252 bytes repaired byte by byte")
+        return data.decode("utf-8", errors="warta-cp1252")
+    from charset_normalizer import from_bytes  # off the normal path: import only when needed
+
+    best = from_bytes(data[:200_000]).best()
+    guess = _codec_name(best.encoding) if best is not None else None
+    if guess is None or guess in _WESTERN_GUESSES:
+        # Our sources write Latin-script languages; cp1252 is the browsers' default too.
+        guess = "cp1252"
+    logger.debug("charset detected as %s", guess)
+    return data.decode(guess, errors="warta-cp1252")
+
+
+def clean_text(text: str) -> str:
+    """Drop NUL, control characters and U+FFFD: they break storage and carry no text."""
+    return _CONTROL.sub("", text)
+
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
-    return data.decode("utf-8", errors="replace")
+    """Decode a fetched page. Raises ExtractionError for binary content."""
+    if not data:
+        return ""
+    declared = _declared_encodings(data, content_type)
+    if _looks_binary(data, declared):
+        raise ExtractionError("binary content served as HTML")
+    text: str | None = None
+    if (
+        not _has_bom(data)
+        and not declared[0].startswith(("utf_16", "utf_32"))
+        and not data.isascii()
+    ):
+        # Valid non-ASCII UTF-8 is almost never an accident of a single-byte charset,
+        # while "UTF-8 page labelled ISO-8859-1" is common: UTF-8 validity wins.
+        declared.insert(0, "utf_8")
+    for name in dict.fromkeys(declared):
+        try:
+            text = data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        break
+    if text is None:
+        text = _detect(data)
+    text = text.removeprefix("\ufeff")
+    # The declaration names the bytes' encoding; on a str it is stale and lxml refuses it.
+    text = _XML_DECLARATION.sub("", text, count=1)
+    return clean_text(text)

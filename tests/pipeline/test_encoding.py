@@ -1,0 +1,101 @@
+"""Decoding fetched bytes: right text even when the declared charset is wrong."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.encoding import decode_html
+from pipeline.extract import extract
+from pipeline.types import ExtractionError
+
+TEXT = "Café “quoted” — Rp 5.000, naïve résumé, 14 Maret 2025"
+
+
+def page(meta: str = "", body: str = TEXT) -> str:
+    return f"<html><head>{meta}<title>t</title></head><body><p>{body}</p></body></html>"
+
+
+def test_utf8_declared_and_true() -> None:
+    data = page('<meta charset="utf-8">').encode("utf-8")
+    assert TEXT in decode_html(data, "text/html; charset=utf-8")
+
+
+def test_cp1252_page_declared_utf8_by_http_and_meta() -> None:
+    data = page('<meta charset="utf-8">').encode("cp1252")
+    out = decode_html(data, "text/html; charset=UTF-8")
+    assert TEXT in out
+    assert "\ufffd" not in out
+
+
+def test_latin1_indonesian_page_without_any_declaration() -> None:
+    body = "Pemerintah menargetkan ekspor kopi ke Café Olé naik 20% — kata menteri."
+    data = page(body=body).encode("cp1252")
+    assert body in decode_html(data)
+
+
+def test_latin1_label_means_windows_1252() -> None:
+    data = page('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">')
+    out = decode_html(data.encode("cp1252"))
+    assert "“quoted”" in out
+
+
+def test_utf8_page_labelled_latin1_is_read_as_utf8() -> None:
+    data = page().encode("utf-8")
+    assert TEXT in decode_html(data, "text/html; charset=ISO-8859-1")
+
+
+def test_mixed_utf8_page_with_stray_cp1252_bytes() -> None:
+    data = page(body="Résumé ").encode("utf-8") + "“ad”".encode("cp1252")
+    out = decode_html(data, "text/html; charset=utf-8")
+    assert "Résumé" in out and "“ad”" in out
+
+
+def test_meta_charset_is_used_when_http_says_nothing() -> None:
+    data = page('<meta charset="windows-1250">', body="Łódź").encode("cp1250")
+    assert "Łódź" in decode_html(data)
+
+
+def test_bom_wins_over_a_wrong_http_label() -> None:
+    data = codecs.BOM_UTF16_LE + page().encode("utf-16-le")
+    out = decode_html(data, "text/html; charset=iso-8859-1")
+    assert TEXT in out
+    assert not out.startswith("\ufeff")
+
+
+def test_xml_declaration_is_removed_so_lxml_accepts_the_string() -> None:
+    data = ('<?xml version="1.0" encoding="utf-8"?>' + page()).encode("utf-8")
+    out = decode_html(data)
+    assert not out.startswith("<?xml")
+    assert extract(data, "https://example.com/a").title == "t"
+
+
+def test_control_characters_and_replacement_chars_are_stripped() -> None:
+    data = page(body="a\x00b\x07c\x1bd\ufffde\tf").encode("utf-8")
+    assert "abcde\tf" in decode_html(data)
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [b"\x89PNG\r\n\x1a\n" + bytes(200), b"%PDF-1.7\n" + bytes(range(256)), bytes(range(32)) * 40],
+)
+def test_binary_content_raises_extraction_error(blob: bytes) -> None:
+    with pytest.raises(ExtractionError):
+        decode_html(blob, "text/html")
+
+
+def test_empty_bytes_decode_to_empty_text() -> None:
+    assert decode_html(b"") == ""
+
+
+@given(st.binary(max_size=2000), st.sampled_from([None, "text/html; charset=utf-8", "text/html"]))
+def test_any_bytes_decode_cleanly_or_raise_extraction_error(data: bytes, ctype: str | None) -> None:
+    try:
+        out = decode_html(data, ctype)
+    except ExtractionError:
+        return
+    assert "\ufffd" not in out
+    assert not any(ord(c) < 32 and c not in "\t\n\r" for c in out)
