@@ -1,0 +1,63 @@
+"""Storage stage: apply Alembic migrations from code, from any directory or installed package.
+
+Safe when several processes open the database at once: the upgrade runs inside one write
+transaction that holds SQLite's write lock (BEGIN IMMEDIATE) or a PostgreSQL advisory lock,
+so the second process waits, then finds the schema already at head.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+
+from storage.engine import writer
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# pg_advisory_xact_lock key: any fixed bigint; this one spells "warta" in ASCII.
+_PG_LOCK_KEY = 0x7761727461
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config built in code; ``connection`` is used by env.py when given."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> bool:
+    """Bring the schema to ``revision``; return True when something was applied."""
+    target = head_revision() if revision == "head" else revision
+    if current_revision(engine) == target:
+        # The common case, checked without the write lock so opening the database for a
+        # query never waits behind a crawl's write transaction.
+        return False
+    with writer(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
+        before = MigrationContext.configure(conn).get_current_revision()
+        if before == target:
+            return False
+        logger.info("Migrating database schema from %s to %s", before, target)
+        command.upgrade(alembic_config(conn), revision)
+    return True
