@@ -1,17 +1,41 @@
 """Pipeline stage (extract + clean): main-content selection and boilerplate removal.
 
-STUB: replaced by the real extractor. Contract:
-    extract_body(tree, url, *, remove_selectors=(), title=None) -> Body(text, html)
-``tree`` is the parsed document (it may be modified in place); ``text`` has paragraphs
-separated by one blank line; ``html`` is sanitized body HTML.
+Contract: ``extract_body(tree, url, *, remove_selectors=(), title=None) -> Body(text, html)``.
+``tree`` is the parsed document and is modified in place (metadata was read before).
+Steps: drop scripts and styles; drop boilerplate by markup (``pipeline.clean`` applying the
+data in ``pipeline.rules``); pick the main container (the smallest element that holds
+nearly all remaining running text, tightened to an article-body marker when one exists);
+drop widgets recognised by text shape; render text and sanitized HTML.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import lxml.html
+from lxml import etree
+
+from pipeline import clean
+from pipeline.render import body_html, paragraphs
+from pipeline.sanitize import sanitize_html
+
+logger = logging.getLogger(__name__)
+
+# Elements whose whole text is one paragraph when scoring candidates.
+TEXT_TAGS = frozenset({"p", "pre", "td"})
+# Containers whose own loose text (between child elements) counts as a paragraph.
+DIRECT_TEXT_TAGS = frozenset({"div", "section", "article", "main", "blockquote", "center"})
+MIN_PARAGRAPH = 25
+COMMAS = (",", "，", "、", "،")
+# A paragraph's score goes to its parent, then damped to grandparent and great-grandparent.
+DAMPING = (1.0, 2.0, 6.0)
+# An article-body marker above the chosen element wins if it holds at most this much more text.
+CLIMB_SHARE = 1.3
+# Siblings of the best candidate join it when they score this much (absolute, relative).
+SIBLING_MIN_SCORE = 10.0
+SIBLING_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +51,100 @@ def extract_body(
     remove_selectors: Sequence[str] = (),
     title: str | None = None,
 ) -> Body:
-    paragraphs = [" ".join(p.text_content().split()) for p in tree.iter("p")]
-    paragraphs = [p for p in paragraphs if p]
-    text = "\n\n".join(paragraphs)
-    return Body(text=text, html="".join(f"<p>{p}</p>" for p in paragraphs))
+    """The article body of a parsed page as clean text and sanitized HTML."""
+    clean.drop_noise(tree)
+    clean.remove_selectors(tree, remove_selectors)
+    root = tree.find("body")
+    if root is None:
+        root = tree
+    stats = clean.CleanStats()
+    clean.remove_by_markup(root, stats)
+    clean.remove_title_repeats(root, title)
+    container = select_main(root)
+    clean.remove_by_text(container, stats)
+    blocks = clean.clean_blocks(paragraphs(container))
+    logger.debug("%s: removed %s (valve kept %d)", url, stats.removed, stats.kept)
+    return Body(text="\n\n".join(blocks), html=sanitize_html(body_html(container)) if blocks else "")
+
+
+def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element holding the article.
+
+    Paragraph scores flow to their container and, damped, to two more ancestors, so the
+    winner is where long paragraphs concentrate (a teaser list spreads its text over many
+    small parents). Siblings that score well or read like paragraphs join it (articles
+    split in several columns); an article-body marker just above it is preferred.
+    """
+    plain, full = clean.text_weights(root)
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for el in root.iter(etree.Element):
+        tag = el.tag
+        if tag in TEXT_TAGS:
+            text = el.text_content()
+            start = el.getparent()
+        elif tag in DIRECT_TEXT_TAGS:
+            text = _direct_text(el)
+            start = el
+        else:
+            continue
+        length = len(text.strip())
+        if length < MIN_PARAGRAPH:
+            continue
+        score = 1 + sum(text.count(c) for c in COMMAS) + min(length / 100, 3)
+        for damping in DAMPING:
+            if start is None:
+                break
+            scores[start] = scores.get(start, 0.0) + score / damping
+            start = start.getparent()
+    if not scores:
+        return root
+    for candidate, score in scores.items():
+        total = full.get(candidate, 0)
+        scores[candidate] = score * (plain.get(candidate, 0) / total if total else 0.0)
+    best = max(scores, key=scores.__getitem__)
+    node = _with_siblings(best, scores, root)
+    for el in node.iterancestors():
+        if el is root or plain.get(el, 0) > CLIMB_SHARE * plain.get(node, 0):
+            break
+        if clean.is_body_marker(el):
+            node = el
+    return node
+
+
+def _with_siblings(
+    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float], root: object
+) -> lxml.html.HtmlElement:
+    """``best``, or its parent trimmed to the run of siblings that belong to the article."""
+    parent = best.getparent()
+    if parent is None or best is root:
+        return best
+    threshold = max(SIBLING_MIN_SCORE, SIBLING_SHARE * scores[best])
+    children = [c for c in parent if isinstance(c.tag, str)]
+    kept = [
+        i
+        for i, c in enumerate(children)
+        if c is best or scores.get(c, 0.0) >= threshold or _reads_like_paragraph(c)
+    ]
+    if len(kept) == 1:
+        return best
+    for i, child in enumerate(children):
+        if i < kept[0] or i > kept[-1]:
+            child.drop_tree()
+    return parent
+
+
+def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:
+    if el.tag != "p":
+        return False
+    text = clean.normalize_space(el.text_content())
+    density = clean.link_density(el)
+    if len(text) >= 80:
+        return density < 0.25
+    return density == 0 and text.endswith((".", "!", "?", "。", "”", '"'))
+
+
+def _direct_text(el: lxml.html.HtmlElement) -> str:
+    """Text that sits directly in ``el`` (not in a child element), as Blogger posts have."""
+    parts = [el.text or ""]
+    parts.extend(child.tail or "" for child in el)
+    return "".join(parts)

@@ -1,6 +1,62 @@
-"""Pipeline stage (output forms): body HTML -> Markdown, off the crawl's hot path."""
+"""Pipeline stage (output forms): a cleaned body element -> paragraphs, HTML, Markdown."""
 
 from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from pipeline.clean import BLOCK_TAGS
+
+# C0/C1 control characters (tab and newline are whitespace and get normalized anyway).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """One paragraph: control characters removed, whitespace runs folded to one space."""
+    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def paragraphs(root: lxml.html.HtmlElement) -> list[str]:
+    """The text of ``root`` split at block boundaries and <br>, in document order.
+
+    Walks start/end events instead of recursing, so 10,000-level nesting is fine.
+    """
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            text = clean_text("".join(buf))
+            buf.clear()
+            if text:
+                out.append(text)
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if tag in BLOCK_TAGS:
+                flush()
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag in BLOCK_TAGS:
+                flush()
+            elif tag in ("td", "th"):
+                buf.append(" ")
+            if el is not root and el.tail:
+                buf.append(el.tail)
+    flush()
+    return out
+
+
+def body_html(root: lxml.html.HtmlElement) -> str:
+    """Serialized HTML of the body element (to be sanitized)."""
+    return str(lxml.html.tostring(root, encoding="unicode", with_tail=False))
 
 
 def to_markdown(html: str) -> str:

@@ -1,0 +1,256 @@
+"""Pipeline stage (clean): remove boilerplate by markup vocabularies and by text shape.
+
+Rules are data in ``pipeline.rules``; this module applies them to an lxml tree in place.
+Every removal goes through a safety valve: an element that holds most of the page's
+running text is kept whatever its class says, because a false positive there would
+empty the article (e.g. ``<div class="content overflow-hidden">`` around everything).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector, SelectorError
+
+from pipeline import rules
+
+logger = logging.getLogger(__name__)
+
+# Share of the page's running text above which a markup match is not removed.
+VALVE_SHARE = 0.5
+
+BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+     "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr",
+     "td", "th", "figure", "figcaption", "header", "footer", "aside", "nav", "form",
+     "fieldset", "address", "hr", "br", "center", "details", "summary", "caption", "body",
+     "html"}
+)  # fmt: skip
+
+# Blocks that are checked one by one against the text-shape rules.
+LEAF_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "dt", "dd", "td")
+
+_BOILERPLATE_RE = re.compile(
+    "|".join(
+        f"(?P<{intent.replace('-', '_')}>{'|'.join(patterns)})"
+        for intent, patterns in rules.BOILERPLATE_CLASSES.items()
+    )
+)
+_BODY_MARKER_RE = re.compile("|".join(rules.BODY_MARKERS))
+_EMOTION = "|".join(re.escape(w) for w in sorted(rules.EMOTION_WORDS, key=len, reverse=True))
+# Two or more emotion words, each followed (possibly after a repeat of the word) by "N %".
+_REACTION_RUN = re.compile(
+    rf"^\s*(?:(?:{_EMOTION})(?:\s+(?:{_EMOTION}))?\s*{rules.PERCENT}\s*){{2,}}$",
+    re.IGNORECASE,
+)
+_STAR_RUN = re.compile(r"^\s*(?:\d\s*(?:star|stars|bintang)\s*\d{1,3}\s*%\s*){2,}$", re.I)
+_SPACE = re.compile(r"\s+")
+_XPATH_CAPTIONS = etree.XPath("//figcaption")
+
+
+@dataclass(slots=True)
+class CleanStats:
+    """What the cleaner removed, by intent; ``kept`` counts removals the valve refused."""
+
+    removed: dict[str, int] = field(default_factory=dict)
+    kept: int = 0
+
+    def count(self, intent: str) -> None:
+        self.removed[intent] = self.removed.get(intent, 0) + 1
+
+
+def normalize_space(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def drop_noise(root: lxml.html.HtmlElement) -> None:
+    """Remove scripts, styles, embedded objects, form controls and comments (keep tails)."""
+    etree.strip_elements(root, *rules.DROP_TAGS, etree.Comment, etree.PI, with_tail=False)
+
+
+def text_weight(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
+    """Characters of non-link text under each element (children before parents, no recursion)."""
+    return text_weights(root)[0]
+
+
+def text_weights(
+    root: lxml.html.HtmlElement,
+) -> tuple[dict[lxml.html.HtmlElement, int], dict[lxml.html.HtmlElement, int]]:
+    """(non-link characters, all characters) under each element, in one bottom-up pass."""
+    plain: dict[lxml.html.HtmlElement, int] = {}
+    full: dict[lxml.html.HtmlElement, int] = {}
+    elements = list(root.iter())
+    for el in reversed(elements):
+        own = len((el.text or "").strip())
+        total = own
+        nonlink = 0 if el.tag == "a" else own
+        for child in el:
+            tail = len((child.tail or "").strip())
+            total += full.get(child, 0) + tail
+            nonlink += tail + (0 if el.tag == "a" else plain.get(child, 0))
+        plain[el] = nonlink
+        full[el] = total
+    return plain, full
+
+
+def link_density(el: lxml.html.HtmlElement) -> float:
+    """Share of the element's text that sits inside links."""
+    text = normalize_space(el.text_content())
+    if not text:
+        return 0.0
+    linked = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
+    return min(1.0, linked / len(text))
+
+
+def is_body_marker(el: lxml.html.HtmlElement) -> bool:
+    attrs = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    return el.get("itemprop") == "articleBody" or bool(_BODY_MARKER_RE.search(attrs))
+
+
+def markup_intent(el: lxml.html.HtmlElement) -> str | None:
+    """The boilerplate intent an element's class/id/role/attributes declare, if any."""
+    if el.tag in rules.PROTECTED_TAGS:
+        return None
+    role = el.get("role")
+    if role and role.lower() in rules.BOILERPLATE_ROLES:
+        return "role"
+    for name, value in rules.BOILERPLATE_ATTRIBUTES:
+        got = el.get(name)
+        if got is not None and (not value or got.lower() == value):
+            return "hidden" if name in ("aria-hidden", "hidden") else "comments"
+    if el.get("rel") in ("tag", "category tag"):
+        return "tags"
+    if el.tag in rules.FURNITURE_TAGS:
+        return "furniture"
+    if el.tag in rules.CAPTION_TAGS:
+        return "captions"
+    attrs = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if not attrs.strip():
+        return None
+    match = _BOILERPLATE_RE.search(attrs)
+    if match is None or _BODY_MARKER_RE.search(attrs):
+        return None
+    return (match.lastgroup or "markup").replace("_", "-")
+
+
+def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
+    """Drop elements whose markup declares boilerplate, unless the valve protects them."""
+    weight = text_weight(root)
+    total = weight.get(root, 0)
+    doomed: list[tuple[lxml.html.HtmlElement, str]] = []
+    skip_under: set[lxml.html.HtmlElement] = set()
+    for el in root.iter(etree.Element):
+        parent = el.getparent()
+        if parent is not None and parent in skip_under:
+            skip_under.add(el)
+            continue
+        intent = markup_intent(el)
+        if intent is None:
+            continue
+        if total and weight.get(el, 0) > VALVE_SHARE * total:
+            stats.kept += 1
+            logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
+            continue
+        doomed.append((el, intent))
+        skip_under.add(el)
+    for el, intent in doomed:
+        stats.count(intent)
+        el.drop_tree()
+
+
+def remove_selectors(root: lxml.html.HtmlElement, selectors: Iterable[str]) -> None:
+    """Drop elements matched by per-source CSS selectors (bad selectors are logged, skipped)."""
+    for css in selectors:
+        selector = _compile_css(css)
+        if selector is None:
+            continue
+        for el in selector(root):
+            if el is not root:
+                el.drop_tree()
+
+
+@lru_cache(maxsize=256)
+def _compile_css(css: str) -> CSSSelector | None:
+    try:
+        return CSSSelector(css)
+    except SelectorError:
+        logger.warning("ignoring invalid remove selector %r", css)
+        return None
+
+
+def widget_text(text: str) -> str | None:
+    """The widget kind a block's text has the shape of, or None for ordinary text."""
+    if not text:
+        return None
+    if _REACTION_RUN.match(text):
+        return "reactions"
+    if _STAR_RUN.match(text):
+        return "ratings"
+    if rules.SHARE_HEADINGS.match(text):
+        return "share"
+    if rules.WIDGET_LINES.match(text):
+        return "widget-line"
+    return None
+
+
+def is_read_more(el: lxml.html.HtmlElement, text: str) -> bool:
+    """A short paragraph like "Baca juga: <a>...</a>" that only points to another article."""
+    if len(text) > 250 or not rules.READ_MORE.match(text):
+        return False
+    return any(True for _ in el.iter("a")) or len(text) < 40
+
+
+def remove_by_text(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
+    """Drop leaf blocks whose text has a widget's shape, and link-dense lists."""
+    doomed: list[lxml.html.HtmlElement] = []
+    for el in root.iter(*LEAF_BLOCKS, "ul", "ol", "table", "section"):
+        if any(d is el or d in el.iterancestors() for d in doomed[-3:]):
+            continue
+        text = normalize_space(el.text_content())
+        if not text:
+            continue
+        kind = widget_text(text)
+        if kind is None and el.tag in ("p", "div", "li") and is_read_more(el, text):
+            kind = "read-more"
+        if kind is None and el.tag in ("ul", "ol", "div", "section", "table"):
+            kind = _link_list(el, text)
+        if kind is not None:
+            stats.count(kind)
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _link_list(el: lxml.html.HtmlElement, text: str) -> str | None:
+    """A block made of links (menus, related lists): several links, little else."""
+    links = el.findall(".//a")
+    if len(links) < 2:
+        return None
+    if link_density(el) >= rules.LINK_DENSITY_LIST:
+        return "link-dense"
+    return None
+
+
+def remove_title_repeats(root: lxml.html.HtmlElement, title: str | None) -> None:
+    """Drop headings that repeat the page title (the h1 and the breadcrumb's last crumb)."""
+    if not title:
+        return
+    wanted = normalize_space(title).casefold()
+    for el in list(root.iter("h1", "h2", "h3", "p", "span", "div", "li")):
+        if len(el) > 3:
+            continue
+        text = normalize_space(el.text_content()).casefold()
+        if text and (text == wanted or (len(text) > 20 and wanted.startswith(text))):
+            el.drop_tree()
+
+
+def clean_blocks(paragraphs: Sequence[str]) -> list[str]:
+    """Text-shape filter over already rendered paragraphs (idempotent)."""
+    return [p for p in paragraphs if p and widget_text(p) is None]
