@@ -1,0 +1,134 @@
+"""Fetch stage -> pipeline -> storage: the item pipelines, in flow order (see ITEM_PIPELINES).
+
+ExtractPipeline: FetchedPage -> storage.PageRecord (one `pipeline.extract` call per page).
+StorePipeline:   PageRecords -> Database.store_batch, in batches and once more on close.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler import stats as st
+from crawler.context import database_url
+from crawler.items import ArticleHints, FetchedPage
+from pipeline import Article, ExtractionError, extract
+from storage import Database, PageRecord
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractPipeline:
+    """Turn a fetched page into a record; a page that cannot be extracted is counted and dropped."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: FetchedPage) -> PageRecord:
+        try:
+            article = extract(
+                item.body,
+                item.url,
+                fetched_at=item.fetched_at,
+                language_hint=item.language_hint or item.hints.language,
+                remove_selectors=item.remove_selectors,
+                content_type=item.content_type,
+            )
+        except Exception as exc:  # ExtractionError or an extractor bug: never stop the crawl
+            kind = "extraction failed" if isinstance(exc, ExtractionError) else "extractor crashed"
+            message = f"{kind} for {item.url}: {exc}"
+            st.record_error(_stats(self.crawler), item.source, st.ERRORS_EXTRACT, message)
+            self.crawler.signals.send_catch_log(
+                st.page_processed, url=item.url, source=item.source, outcome="error"
+            )
+            raise DropItem(message) from exc
+        article = apply_hints(article, item.hints)
+        return PageRecord(article, item.source, item.body, item.fetched_at, item.status)
+
+
+def apply_hints(article: Article, hints: ArticleHints) -> Article:
+    """Fill what the page lacks from its feed/sitemap entry; the page's own values win."""
+    use_date = article.published_at is None and hints.published_at is not None
+    title = article.title or hints.title
+    authors = article.authors or hints.authors
+    if not use_date and title == article.title and authors == article.authors:
+        return article
+    return dataclasses.replace(
+        article,
+        title=title,
+        authors=authors,
+        published_at=hints.published_at if use_date else article.published_at,
+        published_raw=hints.published_raw if use_date else article.published_raw,
+    )
+
+
+class StorePipeline:
+    """Write records in batches (one transaction each); count new/updated/unchanged/failed."""
+
+    def __init__(self, crawler: Crawler, url: str, batch_size: int) -> None:
+        self.crawler = crawler
+        self.url = url
+        self.batch_size = batch_size
+        self.batch: list[PageRecord] = []
+        self.db: Database | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        settings = crawler.settings
+        return cls(crawler, database_url(settings), settings.getint("WARTA_STORE_BATCH_SIZE", 50))
+
+    def open_spider(self) -> None:
+        self.db = Database.open(self.url)
+
+    def process_item(self, item: PageRecord) -> PageRecord:
+        self.batch.append(item)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        self.flush()
+        if self.db is not None:
+            self.db.close()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch or self.db is None:
+            return
+        by_url = {r.article.canonical_url: r for r in batch} | {r.article.url: r for r in batch}
+        try:
+            result = self.db.store_batch(batch)
+            outcomes = result.outcomes
+            errors = dict(result.errors)
+        except Exception as exc:  # the database itself failed: count every row, keep crawling
+            logger.exception("Storing a batch of %d pages failed", len(batch))
+            outcomes = [(r.article.canonical_url, "failed") for r in batch]
+            errors = {r.article.canonical_url: f"{type(exc).__name__}: {exc}" for r in batch}
+        for url, outcome in outcomes:
+            record = by_url.get(url, batch[0])
+            self._count(record, outcome, errors.get(url))
+
+    def _count(self, record: PageRecord, outcome: str, error: str | None) -> None:
+        stats = _stats(self.crawler)
+        if outcome == "failed":
+            message = f"store failed for {record.article.url}: {error or 'unknown error'}"
+            st.record_error(stats, record.source, st.ERRORS_STORE, message)
+            logger.warning("%s", message)
+        else:
+            st.count(stats, record.source, f"articles/{outcome}")
+        self.crawler.signals.send_catch_log(
+            st.page_processed, url=record.article.url, source=record.source, outcome=outcome
+        )
+
+
+def _stats(crawler: Crawler) -> StatsCollector:
+    assert crawler.stats is not None
+    return crawler.stats
