@@ -1,0 +1,1 @@
+"""Application shell (CLI): the ``warta`` commands, one module per command group."""

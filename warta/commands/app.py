@@ -1,0 +1,62 @@
+"""Application shell (CLI): the state every command shares (config, database, verbosity).
+
+Heavy imports (SQLAlchemy, Scrapy) happen inside the methods so ``warta --help`` and
+``warta extract`` start fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from storage.database import Database
+    from warta.config import Config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class App:
+    """What the top-level options chose; commands receive it through ``@pass_app``."""
+
+    config_option: str | None = None
+    database_option: str | None = None
+    verbose: int = 0
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config_path(self) -> Path:
+        """--config, else WARTA_CONFIG, else ./warta.toml, else the bundled source list."""
+        from warta.config import find_config_path
+
+        return find_config_path(self.config_option)
+
+    def config(self) -> Config:
+        """The sources file, loaded and validated once per invocation."""
+        if self._config is None:
+            from warta.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def database_url(self) -> str:
+        """--database, else WARTA_DATABASE_URL, else the default SQLite file."""
+        if self.database_option:
+            return self.database_option
+        from storage.database import default_database_url
+
+        return default_database_url()
+
+    def open_database(self, *, migrate: bool = True) -> Database:
+        """Open the selected database (applying migrations first, as on every first use)."""
+        from storage.database import Database
+
+        return Database.open(self.database_url(), migrate=migrate)
+
+
+pass_app = click.make_pass_decorator(App, ensure=True)
