@@ -23,8 +23,8 @@ from pipeline.sanitize import sanitize_html
 
 logger = logging.getLogger(__name__)
 
-# Elements whose whole text is one paragraph when scoring candidates.
-TEXT_TAGS = frozenset({"p", "pre", "td"})
+# Block elements without blocks inside whose whole text is one paragraph when scoring.
+LEAF_UNIT_TAGS = frozenset({"p", "pre", "td", "div", "section", "article", "blockquote", "center"})
 # Containers whose own loose text (between child elements) counts as a paragraph.
 DIRECT_TEXT_TAGS = frozenset({"div", "section", "article", "main", "blockquote", "center"})
 MIN_PARAGRAPH = 25
@@ -36,6 +36,7 @@ CLIMB_SHARE = 1.3
 # Siblings of the best candidate join it when they score this much (absolute, relative).
 SIBLING_MIN_SCORE = 10.0
 SIBLING_SHARE = 0.2
+SIBLING_LEVELS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +76,22 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     small parents). Siblings that score well or read like paragraphs join it (articles
     split in several columns); an article-body marker just above it is preferred.
     """
-    plain, full = clean.text_weights(root)
+    measures = clean.measure(root)
+    plain, full = measures.plain, measures.full
     scores: dict[lxml.html.HtmlElement, float] = {}
-    for el in root.iter(etree.Element):
-        tag = el.tag
-        if tag in TEXT_TAGS:
-            text = el.text_content()
-            start = el.getparent()
-        elif tag in DIRECT_TEXT_TAGS:
-            text = _direct_text(el)
-            start = el
-        else:
-            continue
+    leaves = set(measures.leaf_blocks)
+    # (element, text, element that receives the score first)
+    units: list[tuple[lxml.html.HtmlElement, str, lxml.html.HtmlElement | None]] = [
+        (el, el.text_content(), el.getparent())
+        for el in measures.leaf_blocks
+        if el.tag in LEAF_UNIT_TAGS
+    ]
+    units.extend(
+        (el, _direct_text(el), el)
+        for el in root.iter(*DIRECT_TEXT_TAGS)
+        if el not in leaves
+    )
+    for _, text, start in units:
         length = len(text.strip())
         if length < MIN_PARAGRAPH:
             continue
@@ -114,23 +119,39 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 def _with_siblings(
     best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float], root: object
 ) -> lxml.html.HtmlElement:
-    """``best``, or its parent trimmed to the run of siblings that belong to the article."""
-    parent = best.getparent()
-    if parent is None or best is root:
-        return best
+    """``best``, or an ancestor trimmed to the run of children that belong to the article.
+
+    Looks up to ``SIBLING_LEVELS`` levels up, because CMSs split one article into several
+    column or section wrappers, each with its own paragraphs.
+    """
     threshold = max(SIBLING_MIN_SCORE, SIBLING_SHARE * scores[best])
-    children = [c for c in parent if isinstance(c.tag, str)]
-    kept = [
-        i
-        for i, c in enumerate(children)
-        if c is best or scores.get(c, 0.0) >= threshold or _reads_like_paragraph(c)
-    ]
-    if len(kept) == 1:
-        return best
-    for i, child in enumerate(children):
-        if i < kept[0] or i > kept[-1]:
-            child.drop_tree()
-    return parent
+    node = best
+    current = best
+    for _ in range(SIBLING_LEVELS):
+        parent = current.getparent()
+        if parent is None or current is root:
+            break
+        children = [c for c in parent if isinstance(c.tag, str)]
+        kept = [
+            i
+            for i, c in enumerate(children)
+            if c is current or _holds_article_text(c, scores, threshold)
+        ]
+        if len(kept) > 1:
+            for i, child in enumerate(children):
+                if i < kept[0] or i > kept[-1]:
+                    child.drop_tree()
+            node = parent
+        current = parent
+    return node
+
+
+def _holds_article_text(
+    el: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float], threshold: float
+) -> bool:
+    if _reads_like_paragraph(el):
+        return True
+    return any(scores.get(d, 0.0) >= threshold for d in el.iter(etree.Element))
 
 
 def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:

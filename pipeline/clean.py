@@ -51,7 +51,9 @@ _REACTION_RUN = re.compile(
 )
 _STAR_RUN = re.compile(r"^\s*(?:\d\s*(?:star|stars|bintang)\s*\d{1,3}\s*%\s*){2,}$", re.I)
 _SPACE = re.compile(r"\s+")
-_XPATH_CAPTIONS = etree.XPath("//figcaption")
+# All text of an element without building Python strings per node.
+_TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
+_LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
 
 
 @dataclass(slots=True)
@@ -76,27 +78,54 @@ def drop_noise(root: lxml.html.HtmlElement) -> None:
 
 def text_weight(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
     """Characters of non-link text under each element (children before parents, no recursion)."""
-    return text_weights(root)[0]
+    return measure(root).plain
+
+
+@dataclass(slots=True)
+class Measures:
+    """Per-element text measures from one bottom-up pass over a tree."""
+
+    plain: dict[lxml.html.HtmlElement, int]  # characters outside links
+    full: dict[lxml.html.HtmlElement, int]  # all characters
+    leaf_blocks: list[lxml.html.HtmlElement]  # block elements with no block inside
+
+
+def measure(root: lxml.html.HtmlElement) -> Measures:
+    """Text measures for every element under ``root``, children before parents."""
+    plain: dict[lxml.html.HtmlElement, int] = {}
+    full: dict[lxml.html.HtmlElement, int] = {}
+    has_block: set[lxml.html.HtmlElement] = set()
+    leaves: list[lxml.html.HtmlElement] = []
+    for el in reversed(list(root.iter(etree.Element))):
+        own = len((el.text or "").strip())
+        total = own
+        is_link = el.tag == "a"
+        nonlink = 0 if is_link else own
+        inner_block = False
+        for child in el:
+            tail = len((child.tail or "").strip())
+            total += full.get(child, 0) + tail
+            nonlink += tail + (0 if is_link else plain.get(child, 0))
+            if child in has_block:
+                inner_block = True
+        plain[el] = nonlink
+        full[el] = total
+        if el.tag in BLOCK_TAGS:
+            if not inner_block:
+                leaves.append(el)
+            has_block.add(el)
+        elif inner_block:
+            has_block.add(el)
+    leaves.reverse()
+    return Measures(plain, full, leaves)
 
 
 def text_weights(
     root: lxml.html.HtmlElement,
 ) -> tuple[dict[lxml.html.HtmlElement, int], dict[lxml.html.HtmlElement, int]]:
-    """(non-link characters, all characters) under each element, in one bottom-up pass."""
-    plain: dict[lxml.html.HtmlElement, int] = {}
-    full: dict[lxml.html.HtmlElement, int] = {}
-    elements = list(root.iter())
-    for el in reversed(elements):
-        own = len((el.text or "").strip())
-        total = own
-        nonlink = 0 if el.tag == "a" else own
-        for child in el:
-            tail = len((child.tail or "").strip())
-            total += full.get(child, 0) + tail
-            nonlink += tail + (0 if el.tag == "a" else plain.get(child, 0))
-        plain[el] = nonlink
-        full[el] = total
-    return plain, full
+    """(non-link characters, all characters) under each element."""
+    m = measure(root)
+    return m.plain, m.full
 
 
 def link_density(el: lxml.html.HtmlElement) -> float:
@@ -130,9 +159,14 @@ def markup_intent(el: lxml.html.HtmlElement) -> str | None:
         return "furniture"
     if el.tag in rules.CAPTION_TAGS:
         return "captions"
-    attrs = f"{el.get('class', '')} {el.get('id', '')}".lower()
-    if not attrs.strip():
-        return None
+    attrs = f"{el.get('class', '')} {el.get('id', '')}"
+    return _class_intent(attrs) if attrs != " " else None
+
+
+@lru_cache(maxsize=16384)
+def _class_intent(attrs: str) -> str | None:
+    """Intent declared by a "class id" string; cached because sites repeat their classes."""
+    attrs = attrs.lower()
     match = _BOILERPLATE_RE.search(attrs)
     if match is None or _BODY_MARKER_RE.search(attrs):
         return None
@@ -141,8 +175,7 @@ def markup_intent(el: lxml.html.HtmlElement) -> str | None:
 
 def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
     """Drop elements whose markup declares boilerplate, unless the valve protects them."""
-    weight = text_weight(root)
-    total = weight.get(root, 0)
+    total = _plain_length(root)
     doomed: list[tuple[lxml.html.HtmlElement, str]] = []
     skip_under: set[lxml.html.HtmlElement] = set()
     for el in root.iter(etree.Element):
@@ -153,7 +186,7 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
         intent = markup_intent(el)
         if intent is None:
             continue
-        if total and weight.get(el, 0) > VALVE_SHARE * total:
+        if total and _plain_length(el) > VALVE_SHARE * total:
             stats.kept += 1
             logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
             continue
@@ -162,6 +195,11 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
     for el, intent in doomed:
         stats.count(intent)
         el.drop_tree()
+
+
+def _plain_length(el: lxml.html.HtmlElement) -> int:
+    """Characters of text outside links (menus and link lists weigh nothing)."""
+    return len(_TEXT(el)) - sum(len(t.strip()) for t in _LINK_TEXT(el))
 
 
 def remove_selectors(root: lxml.html.HtmlElement, selectors: Iterable[str]) -> None:
