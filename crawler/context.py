@@ -23,7 +23,9 @@ class UnknownSourceError(ValueError):
 
 
 def database_url(settings: BaseSettings) -> str:
-    from storage import default_database_url  # reads WARTA_DATABASE_URL from the environment
+    from storage.database import (
+        default_database_url,
+    )  # reads WARTA_DATABASE_URL from the environment
 
     return settings.get("WARTA_DATABASE_URL") or default_database_url()
 

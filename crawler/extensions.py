@@ -17,7 +17,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler import stats as st
 from crawler.context import database_url
-from storage import Database
+from storage.database import Database
 
 logger = logging.getLogger(__name__)
 

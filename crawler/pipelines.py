@@ -16,8 +16,12 @@ from scrapy.statscollectors import StatsCollector
 from crawler import stats as st
 from crawler.context import database_url
 from crawler.items import ArticleHints, FetchedPage
-from pipeline import Article, ExtractionError, extract
-from storage import Database, PageRecord
+
+# Submodule imports: under pytest, tests/pipeline and tests/storage can shadow the packages.
+from pipeline.extract import extract
+from pipeline.types import Article, ExtractionError
+from storage.database import Database
+from storage.records import PageRecord
 
 logger = logging.getLogger(__name__)
 
@@ -103,18 +107,17 @@ class StorePipeline:
         batch, self.batch = self.batch, []
         if not batch or self.db is None:
             return
-        by_url = {r.article.canonical_url: r for r in batch} | {r.article.url: r for r in batch}
         try:
             result = self.db.store_batch(batch)
-            outcomes = result.outcomes
+            outcomes = [outcome for _, outcome in result.outcomes]
             errors = dict(result.errors)
         except Exception as exc:  # the database itself failed: count every row, keep crawling
             logger.exception("Storing a batch of %d pages failed", len(batch))
-            outcomes = [(r.article.canonical_url, "failed") for r in batch]
-            errors = {r.article.canonical_url: f"{type(exc).__name__}: {exc}" for r in batch}
-        for url, outcome in outcomes:
-            record = by_url.get(url, batch[0])
-            self._count(record, outcome, errors.get(url))
+            outcomes = ["failed"] * len(batch)
+            errors = {r.article.url: f"{type(exc).__name__}: {exc}" for r in batch}
+        # Outcomes come in record order (Database.store_batch contract).
+        for record, outcome in zip(batch, outcomes, strict=True):
+            self._count(record, outcome, errors.get(record.article.url))
 
     def _count(self, record: PageRecord, outcome: str, error: str | None) -> None:
         stats = _stats(self.crawler)

@@ -20,7 +20,7 @@ from crawler import stats as st
 from crawler.context import load_crawl_config, parse_names, select_sources
 from crawler.extensions import runs_recorded
 from crawler.spiders.news import NewsSpider
-from storage import Database
+from storage.database import Database
 
 logger = logging.getLogger(__name__)
 

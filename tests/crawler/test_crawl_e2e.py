@@ -1,0 +1,182 @@
+"""Fetch stage, end to end: real `scrapy crawl news` runs against the fixture site over HTTP,
+checked through the real database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import REPO, crawl, crawl_env, scrapy
+from crawlsite import ARTICLES, GN_TITLE, PRIVATE_ARTICLE, FixtureSite
+
+from storage.database import Database
+
+pytestmark = pytest.mark.slow
+
+BEYOND_LISTING_LIMIT = "/news/list-4.html"  # only linked from listing page 4 (limit: 3)
+STORED = [p for p in ARTICLES if p != BEYOND_LISTING_LIMIT]
+# source -> (pages fetched, new articles, extract/HTTP errors); see crawlsite.py for the site.
+EXPECTED_RUNS = {
+    "rss": (4, 2, 0),  # feed + 2 articles + the utm_source duplicate of rss-1
+    "atom": (4, 1, 2),  # feed + atom-1 + the empty and the binary page
+    "maps": (6, 3, 0),  # index + gzipped urlset + news sitemap + 3 articles
+    "section": (6, 3, 0),  # 3 listing pages + 3 articles
+}
+
+
+def runs_by_source(db: Database) -> dict[str, dict[str, object]]:
+    return {r.source: r.to_dict() for r in reversed(db.list_runs())}
+
+
+def test_crawl_stores_every_article_once_and_records_one_run_per_source(
+    site: FixtureSite, config_file: Path, db_url: str
+) -> None:
+    crawl(config_file, db_url)
+
+    with Database.open(db_url) as db:
+        assert db.count_articles() == len(STORED)
+        for path in STORED:
+            article = db.get_article(site.url(path))
+            assert article is not None, path
+        assert db.get_article(site.url(BEYOND_LISTING_LIMIT)) is None
+        assert db.get_article(site.url("/about.html")) is None  # sitemap article_pattern
+        assert db.count_articles(source="maps") == 3
+        gn = db.get_article(site.url("/news/gn-1.html"))
+        runs = runs_by_source(db)
+
+    # Google News sitemap fields fill what the page lacks.
+    assert gn is not None
+    assert gn.title == GN_TITLE
+    assert (
+        gn.published_at is not None and gn.published_at.isoformat() == "2026-03-03T22:06:07+00:00"
+    )
+
+    # robots.txt is obeyed; listing pagination stops at WARTA_LISTING_MAX_PAGES.
+    assert site.fetched("/robots.txt") == 1
+    assert site.fetched(PRIVATE_ARTICLE) == 0
+    assert site.fetched("/section/ai/page/3/") == 1
+    assert site.fetched("/section/ai/page/4/") == 0
+
+    assert set(runs) == set(EXPECTED_RUNS)  # the disabled source is not crawled
+    for source, (pages, new, errors) in EXPECTED_RUNS.items():
+        run = runs[source]
+        assert run["status"] == "finished", run
+        assert run["finish_reason"] == "finished", run
+        assert run["finished_at"] is not None
+        assert (run["pages"], run["articles_new"], run["errors"]) == (pages, new, errors), run
+        assert run["articles_updated"] == 0
+    # The broken pages are errors of their source, named in the run record.
+    message = str(runs["atom"]["error_message"])
+    assert "empty.html" in message and "binary.html" in message
+    # The tracking-parameter duplicate is fetched but folds into the stored article.
+    assert runs["rss"]["articles_unchanged"] == 1
+
+
+def test_second_identical_crawl_adds_no_rows(
+    site: FixtureSite, config_file: Path, db_url: str
+) -> None:
+    crawl(config_file, db_url)
+    crawl(config_file, db_url)
+
+    with Database.open(db_url) as db:
+        assert db.count_articles() == len(STORED)
+        runs = db.list_runs()
+        assert len(runs) == 2 * len(EXPECTED_RUNS)
+        latest = runs_by_source(db)
+        versions = {db.get_article(site.url(p)).version for p in STORED}  # type: ignore[union-attr]
+    assert versions == {1}
+    for source, (_, new, _) in EXPECTED_RUNS.items():
+        run = latest[source]
+        assert run["articles_new"] == 0 and run["articles_updated"] == 0, run
+        expected_unchanged = new + (1 if source == "rss" else 0)
+        assert run["articles_unchanged"] == expected_unchanged, run
+
+
+def test_named_source_only_crawls_that_source(
+    site: FixtureSite, config_file: Path, db_url: str
+) -> None:
+    crawl(config_file, db_url, "-a", "source=maps,atom")
+
+    with Database.open(db_url) as db:
+        assert db.count_articles() == 4
+        assert set(runs_by_source(db)) == {"maps", "atom"}
+    assert site.fetched("/feed/rss.xml") == 0
+    assert site.fetched("/section/ai/") == 0
+
+
+def test_single_url_stores_that_page(site: FixtureSite, config_file: Path, db_url: str) -> None:
+    url = site.url("/news/list-2.html")
+    crawl(config_file, db_url, "-a", f"url={url}", "-a", "source=section")
+
+    with Database.open(db_url) as db:
+        assert db.count_articles() == 1
+        article = db.get_article(url)
+        runs = db.list_runs()
+    assert article is not None and article.source == "section"
+    assert [(r.source, r.articles_new, r.pages, r.status) for r in runs] == [
+        ("section", 1, 1, "finished")
+    ]
+    assert site.fetched("/section/ai/") == 0  # no entry point was crawled
+
+
+def test_unknown_source_is_a_clear_error(config_file: Path, db_url: str) -> None:
+    result = scrapy(
+        "crawl", "news", "-a", f"config={config_file}", "-a", "source=nope", db_url=db_url
+    )
+    assert result.returncode != 0
+    assert "unknown source(s) nope" in result.log
+
+
+def test_scrapy_list_shows_the_news_spider(db_url: str) -> None:
+    result = scrapy("list", db_url=db_url)
+    assert result.returncode == 0, result.log
+    assert result.log.split() == ["news"]
+
+
+RUN_CRAWL_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from crawler.run import run_crawl
+
+    pages = []
+    runs = run_crawl(
+        sources=["rss"],
+        config_path=sys.argv[1],
+        database_url=sys.argv[2],
+        settings={"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"},
+        on_page=lambda url, outcome: pages.append([url, outcome]),
+    )
+    print(json.dumps({"runs": runs, "pages": pages}))
+    """
+)
+
+
+def test_run_crawl_returns_run_dicts_and_reports_each_page(
+    site: FixtureSite, config_file: Path, db_url: str, tmp_path: Path
+) -> None:
+    # Another working directory: run_crawl must find crawler.settings on its own.
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_CRAWL_SCRIPT, str(config_file), db_url],
+        cwd=tmp_path,
+        env={**crawl_env(db_url), "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    [run] = out["runs"]
+    assert run["source"] == "rss"
+    assert run["status"] == "finished" and run["finish_reason"] == "finished"
+    assert (run["pages"], run["articles_new"], run["articles_unchanged"]) == (4, 2, 1)
+    # rss-1 and its utm_source duplicate race: whichever is stored first is the new one.
+    urls = sorted(url for url, _ in out["pages"])
+    assert urls == sorted(
+        site.url(p)
+        for p in ("/news/rss-1.html", "/news/rss-2.html", "/news/rss-1.html?utm_source=rss")
+    )
+    assert sorted(outcome for _, outcome in out["pages"]) == ["new", "new", "unchanged"]
