@@ -1,0 +1,191 @@
+"""Storage: idempotent batch upserts keyed by canonical URL, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import zlib
+from collections.abc import Callable
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from storage.database import Database
+from storage.records import PageRecord
+
+MakeRecord = Callable[..., PageRecord]
+
+
+def _raw_row_count(db: Database, table: str) -> int:
+    with db.engine.connect() as conn:
+        return int(
+            conn.execute(sa.select(sa.func.count()).select_from(sa.table(table))).scalar_one()
+        )
+
+
+def test_new_unchanged_updated_keeps_earlier_revision(db: Database, record: MakeRecord) -> None:
+    first = db.store_batch([record(1), record(2)])
+    assert [o for _, o in first.outcomes] == ["new", "new"]
+    assert first.errors == []
+
+    again = db.store_batch([record(1), record(2)])
+    assert [o for _, o in again.outcomes] == ["unchanged", "unchanged"]
+
+    later = record(1).fetched_at + timedelta(days=2)
+    edited = record(1, text="A corrected body.\n\nWith a new paragraph.", fetched_at=later)
+    changed = db.store_batch([edited, record(2)])
+    assert [o for _, o in changed.outcomes] == ["updated", "unchanged"]
+
+    article = db.get_article(record(1).article.canonical_url)
+    assert article is not None
+    assert article.version == 2
+    assert article.text == "A corrected body.\n\nWith a new paragraph."
+    assert article.fetched_at == later
+    revisions = db.list_revisions(article.id)
+    assert [(r.version, r.text) for r in revisions] == [(1, record(1).article.text)]
+    assert revisions[0].content_hash == record(1).article.content_hash
+    assert db.count_articles() == 2
+
+
+def test_outcomes_are_keyed_by_page_url_in_input_order(db: Database, record: MakeRecord) -> None:
+    records = [record(3), record(1), record(2)]
+    result = db.store_batch(records)
+    assert [url for url, _ in result.outcomes] == [r.article.url for r in records]
+
+
+def test_unchanged_body_refreshes_fetched_at_only(db: Database, record: MakeRecord) -> None:
+    db.store_batch([record(1)])
+    later = record(1).fetched_at + timedelta(hours=5)
+    db.store_batch([record(1, fetched_at=later, title="A retitled page, same body")])
+    article = db.get_article(record(1).article.canonical_url)
+    assert article is not None
+    assert article.fetched_at == later
+    assert article.version == 1
+    assert article.first_seen_at == record(1).fetched_at
+
+
+def test_same_crawl_twice_adds_no_rows(db: Database, record: MakeRecord) -> None:
+    crawl = [record(n) for n in range(25)]
+    db.store_batch(crawl)
+    counts = {t: _raw_row_count(db, t) for t in ("articles", "article_revisions", "raw_pages")}
+    result = db.store_batch(crawl)
+    assert result.count("unchanged") == 25
+    assert {t: _raw_row_count(db, t) for t in counts} == counts
+    assert counts == {"articles": 25, "article_revisions": 0, "raw_pages": 25}
+
+
+def test_tracking_variants_of_one_url_are_one_article(db: Database, record: MakeRecord) -> None:
+    canonical = "https://news.example/articles/7"
+    a = record(7, url=canonical + "?utm_source=twitter", canonical_url=canonical)
+    b = record(7, url=canonical + "?utm_source=mail", canonical_url=canonical)
+    result = db.store_batch([a, b])
+    assert [o for _, o in result.outcomes] == ["new", "unchanged"]
+    assert db.count_articles() == 1
+
+
+def test_two_versions_of_one_article_in_one_batch(db: Database, record: MakeRecord) -> None:
+    result = db.store_batch([record(1), record(1, text="Second take on the story.")])
+    assert [o for _, o in result.outcomes] == ["new", "updated"]
+    article = db.get_article(record(1).article.canonical_url)
+    assert article is not None and article.version == 2
+
+
+def test_raw_html_is_stored_compressed_and_round_trips(db: Database, record: MakeRecord) -> None:
+    raw = ("<html><body>" + "<div class='share'>Share</div>" * 500 + "</body></html>").encode()
+    raw += "é ©".encode()
+    db.store_batch([record(1, raw_html=raw)])
+    article = db.get_article(record(1).article.canonical_url)
+    assert article is not None
+
+    page = db.get_raw_page(article.id)
+    assert page is not None
+    assert page.html == raw
+    assert page.url == record(1).article.url
+    with db.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT html FROM raw_pages")).scalar_one()
+    assert len(stored) < len(raw) / 10
+    assert zlib.decompress(stored) == raw
+
+    newer = b"<html><body><p>re-rendered</p></body></html>"
+    db.store_batch([record(1, raw_html=newer, fetched_at=article.fetched_at + timedelta(1))])
+    page = db.get_raw_page(article.id)
+    assert page is not None and page.html == newer
+    assert _raw_row_count(db, "raw_pages") == 1
+
+
+def test_a_bad_row_fails_alone(db: Database, record: MakeRecord) -> None:
+    # The schema rejects a negative word count (CHECK constraint) on both backends.
+    bad = dataclasses.replace(
+        record(2), article=dataclasses.replace(record(2).article, word_count=-1)
+    )
+    result = db.store_batch([record(1), bad, record(3)])
+    assert [o for _, o in result.outcomes] == ["new", "failed", "new"]
+    assert len(result.errors) == 1
+    url, message = result.errors[0]
+    assert url == bad.article.url
+    assert "IntegrityError" in message and "word_count" in message
+    assert db.count_articles() == 2
+    assert db.get_article(bad.article.canonical_url) is None
+
+
+def test_an_out_of_range_value_fails_alone(db: Database, record: MakeRecord) -> None:
+    huge = dataclasses.replace(record(2).article, reading_time_minutes=2**70)
+    result = db.store_batch([record(1), dataclasses.replace(record(2), article=huge)])
+    assert [o for _, o in result.outcomes] == ["new", "failed"]
+    assert result.errors and result.errors[0][0] == huge.url
+    assert db.count_articles() == 1
+
+
+def test_nul_bytes_and_lone_surrogates_are_removed(db: Database, record: MakeRecord) -> None:
+    rec = record(1, title="Ti\x00tle", description="D\udc00esc")
+    text = "Clean\x00 text with a broken \ud83d escape."
+    rec = dataclasses.replace(rec, article=dataclasses.replace(rec.article, text=text))
+    result = db.store_batch([rec])
+    assert result.errors == []
+    article = db.get_article(rec.article.canonical_url)
+    assert article is not None
+    assert article.text == "Clean text with a broken  escape."
+    assert article.title == "Title"
+    assert article.description == "Desc"
+
+
+def test_json_fields_round_trip(db: Database, record: MakeRecord) -> None:
+    rec = record(1, tags=("LLM", "open source"), authors=("Sari", "Budi"), section="Tech")
+    db.store_batch([rec])
+    article = db.get_article(rec.article.canonical_url)
+    assert article is not None
+    assert article.tags == ("LLM", "open source")
+    assert article.authors == ("Sari", "Budi")
+    data = article.to_dict()
+    assert data["tags"] == ["LLM", "open source"] and data["authors"] == ["Sari", "Budi"]
+
+
+def test_racing_writers_never_create_two_rows(database_url: str, record: MakeRecord) -> None:
+    """Two writers (own engines, own connections) storing the same pages at the same time."""
+    records = [record(n) for n in range(40)]
+    databases = [Database.open(database_url), Database.open(database_url)]
+    results = []
+    barrier = threading.Barrier(2)
+
+    def write(db: Database, batch_size: int) -> None:
+        barrier.wait()
+        for start in range(0, len(records), batch_size):
+            results.append(db.store_batch(records[start : start + batch_size]))
+
+    threads = [
+        threading.Thread(target=write, args=(databases[0], 5)),
+        threading.Thread(target=write, args=(databases[1], 8)),
+    ]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        outcomes = [o for r in results for _, o in r.outcomes]
+        assert [r.errors for r in results if r.errors] == []
+        assert outcomes.count("new") == 40
+        assert outcomes.count("unchanged") == 40
+        assert databases[0].count_articles() == 40
+    finally:
+        for database in databases:
+            database.close()
