@@ -1,0 +1,350 @@
+"""Application shell (CLI): ``warta scheduler`` (the service) and ``warta schedule ...``.
+
+The ``schedule`` commands edit the scheduler's job table in the database directly, so they
+work whether or not a scheduler is running; a running one picks the change up within a
+few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import click
+
+from warta.commands.app import App, pass_app
+from warta.output import Column, emit, format_option, resolve_format, short_datetime
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from storage import Database
+
+STATUS_COLUMNS = (
+    Column("source", "source", max_width=24),
+    Column("schedule", "schedule", max_width=22),
+    Column("state", "state"),
+    Column("next_run_at", "next run", render=short_datetime),
+    Column("last_run_at", "last run", render=short_datetime),
+    Column("last_status", "last outcome"),
+    Column("last_finish_reason", "reason", max_width=16),
+    Column("consecutive_failures", "failures", justify="right"),
+    Column("last_error", "error", max_width=40),
+)
+
+
+def _parse_setting(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values:
+        key, sep, setting = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {value!r}")
+        pairs.append((key.strip(), setting))
+    return tuple(pairs)
+
+
+@click.command("scheduler")
+@click.option(
+    "--max-parallel",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Crawls running at once, across all sources.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=1800,
+    show_default=True,
+    help="Seconds a crawl may run before it gets SIGTERM.",
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    help="Seconds between a crawl's SIGTERM and SIGKILL.",
+)
+@click.option(
+    "--misfire-grace",
+    type=click.IntRange(min=1),
+    default=3600,
+    show_default=True,
+    help="After downtime, an overdue source still runs (once) if at most this many seconds late.",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=3),
+    default=30,
+    show_default=True,
+    help="Seconds without a heartbeat after which a dead scheduler's lock is taken over.",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.2),
+    default=2,
+    show_default=True,
+    help="Seconds between heartbeats and re-reads of the job table.",
+)
+@click.option(
+    "--crawl-log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    default="WARNING",
+    show_default=True,
+    help="Log level of the crawl processes, whose lines are relayed to stderr.",
+)
+@click.option(
+    "--set",
+    "crawl_settings",
+    metavar="KEY=VALUE",
+    multiple=True,
+    callback=_parse_setting,
+    help="A Scrapy setting for every crawl (repeatable), e.g. --set DOWNLOAD_DELAY=1.",
+)
+@pass_app
+def scheduler_command(
+    app: App,
+    max_parallel: int,
+    time_limit: float,
+    grace: float,
+    misfire_grace: int,
+    lock_timeout: float,
+    poll: float,
+    crawl_log_level: str,
+    crawl_settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Run the crawl scheduler in the foreground (a service for systemd or a container).
+
+    Every enabled source with a schedule is crawled on time, each run in its own process,
+    never two of the same source at once. Logs go to stderr. SIGTERM or Ctrl-C stops it
+    gracefully; SIGHUP re-reads the sources file. Only one scheduler may run per database.
+
+    \b
+    Example (offline trial with the demo sites):
+        warta demo serve --port 8800 &
+        warta demo config --port 8800 --every 10 > demo.toml
+        WARTA_CONFIG=demo.toml warta scheduler
+    """
+    from warta.config import load_config
+    from warta.scheduler import SchedulerAlreadyRunning, SchedulerOptions, SchedulerService
+    from warta.scheduling.runner import CrawlOptions
+
+    _configure_logging(app.verbose)
+    config = app.config()
+    config_path = str(app.config_path.resolve())
+    database_url = app.database_url()
+    crawl = CrawlOptions(
+        database_url=database_url,
+        config_path=config_path,
+        time_limit=time_limit,
+        grace=grace,
+        log_level=crawl_log_level.upper(),
+        settings=crawl_settings,
+    )
+    options = SchedulerOptions(
+        max_parallel=max_parallel,
+        misfire_grace_seconds=misfire_grace,
+        lock_ttl_seconds=lock_timeout,
+        poll_seconds=poll,
+    )
+    with app.open_database() as database:
+        service = SchedulerService(
+            config=config,
+            database=database,
+            crawl=crawl,
+            options=options,
+            load_config=lambda: load_config(config_path),
+        )
+        try:
+            code = service.run()
+        except SchedulerAlreadyRunning as exc:
+            raise click.ClickException(str(exc)) from exc
+    sys.exit(code)
+
+
+def _configure_logging(verbose: int) -> None:
+    # A service logs by default; `warta -v` may already have configured the root logger.
+    logging.basicConfig(
+        level=logging.DEBUG if verbose > 1 else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if verbose < 2:
+        # APScheduler logs every submission at INFO; warta logs each crawl's outcome itself.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+@click.group("schedule")
+def schedule_group() -> None:
+    """Inspect and steer the scheduler's jobs (works with or without a running scheduler).
+
+    \b
+    Examples:
+        warta schedule list
+        warta schedule sync
+        warta schedule pause techcrunch-ai
+        warta schedule run-now techcrunch-ai
+    """
+
+
+@contextmanager
+def _jobs(app: App) -> Iterator[tuple[Database, BackgroundScheduler]]:
+    from warta.scheduling.jobs import control_scheduler
+
+    with app.open_database() as database, control_scheduler(database.engine) as scheduler:
+        yield database, scheduler
+
+
+@schedule_group.command("list")
+@format_option()
+@pass_app
+def list_command(app: App, fmt: str | None) -> None:
+    """Show each source's schedule, next run, last run, last outcome and failures in a row.
+
+    \b
+    Examples:
+        warta schedule list
+        warta schedule list --format json | jq '.[] | select(.consecutive_failures > 0)'
+    """
+    from warta.scheduling.jobstore import inspect_jobs
+    from warta.scheduling.lock import describe_lock
+    from warta.scheduling.status import source_statuses
+
+    chosen = resolve_format(fmt)
+    config = app.config()
+    with app.open_database() as database:
+        rows = source_statuses(config, inspect_jobs(database.engine), database)
+        if chosen == "table":
+            click.echo(describe_lock(database.engine), err=True)
+        emit((r.to_dict() for r in rows), chosen, STATUS_COLUMNS, empty_message="No sources.")
+
+
+@schedule_group.command("sync")
+@pass_app
+def sync_command(app: App) -> None:
+    """Reconcile the jobs with the sources file: add, reschedule and remove source jobs.
+
+    A running scheduler does this at start and on SIGHUP; run it after editing the file.
+    Paused sources stay paused.
+
+    \b
+    Example:
+        warta --config sources.toml schedule sync
+    """
+    from warta.scheduling.jobs import reconcile
+
+    config = app.config()
+    with _jobs(app) as (_database, scheduler):
+        report = reconcile(scheduler, config)
+    for label, ids in (
+        ("added", report.added),
+        ("changed", report.changed),
+        ("removed", report.removed),
+        ("repaired", report.repaired),
+    ):
+        for jid in ids:
+            click.echo(f"{label}: {jid}")
+    for jid, reason in report.broken.items():
+        click.echo(f"BROKEN (kept, paused): {jid}: {reason}", err=True)
+    for name, reason in report.errors.items():
+        click.echo(f"bad schedule, not scheduled: {name}: {reason}", err=True)
+    click.echo(f"Synced with {config.path}: {report.summary()}")
+    if report.broken or report.errors:
+        sys.exit(1)
+
+
+def _require_source(app: App, name: str) -> None:
+    config = app.config()
+    if name not in {s.name for s in config.sources}:
+        known = ", ".join(s.name for s in config.sources) or "none"
+        raise click.ClickException(f"unknown source {name!r} in {config.path} (known: {known})")
+
+
+@schedule_group.command("pause")
+@click.argument("source")
+@pass_app
+def pause_command(app: App, source: str) -> None:
+    """Stop scheduling SOURCE until `warta schedule resume SOURCE` (a running crawl finishes).
+
+    \b
+    Example:
+        warta schedule pause techcrunch-ai
+    """
+    from apscheduler.jobstores.base import JobLookupError
+
+    from warta.scheduling.jobs import pause_source
+
+    _require_source(app, source)
+    with _jobs(app) as (_database, scheduler):
+        try:
+            pause_source(scheduler, source)
+        except JobLookupError as exc:
+            raise click.ClickException(_no_job(source)) from exc
+    click.echo(f"Paused {source}.")
+
+
+@schedule_group.command("resume")
+@click.argument("source")
+@pass_app
+def resume_command(app: App, source: str) -> None:
+    """Schedule SOURCE again after a pause (its next run follows its schedule).
+
+    \b
+    Example:
+        warta schedule resume techcrunch-ai
+    """
+    from apscheduler.jobstores.base import JobLookupError
+
+    from warta.scheduling.jobs import resume_source
+
+    _require_source(app, source)
+    with _jobs(app) as (_database, scheduler):
+        try:
+            resume_source(scheduler, source)
+        except JobLookupError as exc:
+            raise click.ClickException(_no_job(source)) from exc
+        job = scheduler.get_job(f"source:{source}")
+    when = job.next_run_time.isoformat() if job and job.next_run_time else "not scheduled"
+    click.echo(f"Resumed {source}; next run {when}.")
+
+
+@schedule_group.command("run-now")
+@click.argument("source")
+@pass_app
+def run_now_command(app: App, source: str) -> None:
+    """Crawl SOURCE as soon as possible, once, without changing its schedule.
+
+    The running scheduler starts it within a few seconds (or at its next start); it
+    never overlaps a crawl of the same source already running.
+
+    \b
+    Example:
+        warta schedule run-now techcrunch-ai
+    """
+    from warta.scheduling.jobs import run_once
+    from warta.scheduling.lock import describe_lock
+
+    _require_source(app, source)
+    if not app.config().source(source).enabled:
+        raise click.ClickException(f"source {source!r} is disabled in {app.config().path}")
+    with _jobs(app) as (database, scheduler):
+        run_once(scheduler, source, reason="run-now")
+        state = describe_lock(database.engine)
+    click.echo(f"Queued a run of {source} ({state}).")
+
+
+def _no_job(source: str) -> str:
+    return (
+        f"source {source!r} has no scheduled job (disabled, no schedule, or not synced yet: "
+        f"run `warta schedule sync`)"
+    )
+
+
+if __name__ == "__main__":
+    _main = click.Group(commands=[scheduler_command, schedule_group])
+    _main(prog_name="python -m warta.cli_schedule")

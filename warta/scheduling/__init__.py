@@ -1,0 +1,1 @@
+"""Scheduling stage: unattended, non-overlapping crawls of every configured source."""
