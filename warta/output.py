@@ -173,6 +173,8 @@ class Column:
     max_width: int | None = None
     justify: Literal["left", "right"] = "left"
     render: Callable[[object], str] = cell_text
+    # Flexible columns (titles, messages) give up width first on a narrow terminal.
+    flex: bool = False
 
 
 def emit(
@@ -242,20 +244,46 @@ def _emit_table(rows: list[Mapping[str, Any]], columns: Sequence[Column], empty:
     if not rows:
         click.echo(empty, err=True)
         return 0
-    table = Table(show_header=True, header_style="bold", show_lines=False, pad_edge=False)
-    for col in columns:
+    cells = [[sanitize(col.render(row.get(col.key))) for col in columns] for row in rows]
+    console = stdout_console()
+    widths = fit_widths(columns, cells, console.width)
+    table = Table(show_header=True, header_style="bold")
+    for col, width in zip(columns, widths, strict=True):
+        # One line per row: a cell too long for its column ends with an ellipsis.
         table.add_column(
-            col.header,
-            justify=col.justify,
-            max_width=col.max_width,
-            overflow="ellipsis",
-            no_wrap=col.max_width is not None,
+            col.header, justify=col.justify, width=width, overflow="ellipsis", no_wrap=True
         )
-    for row in rows:
+    for line in cells:
         # Text objects are never parsed for markup: "[bold]x[/]" in a title stays literal.
-        table.add_row(*(Text(sanitize(col.render(row.get(col.key)))) for col in columns))
-    stdout_console().print(table)
+        table.add_row(*(Text(cell) for cell in line))
+    console.print(table)
     return len(rows)
+
+
+MIN_FLEX_WIDTH = 3
+
+
+def fit_widths(columns: Sequence[Column], cells: list[list[str]], total: int) -> list[int]:
+    """Column widths for a terminal ``total`` cells wide.
+
+    Fixed columns (ids, dates, counts) keep their natural width; the flexible ones give
+    up width, widest first, until the table fits (never below MIN_FLEX_WIDTH).
+    """
+    from rich.cells import cell_len
+
+    widths = []
+    for i, col in enumerate(columns):
+        width = max([cell_len(col.header), *(cell_len(line[i]) for line in cells)])
+        widths.append(min(width, col.max_width) if col.max_width else width)
+    room = total - (3 * len(columns) + 1)  # borders and one space of padding each side
+    room -= sum(w for w, col in zip(widths, columns, strict=True) if not col.flex)
+    flexible = [i for i, col in enumerate(columns) if col.flex]
+    while flexible and sum(widths[i] for i in flexible) > max(room, 0):
+        widest = max(flexible, key=lambda i: widths[i])
+        if widths[widest] <= MIN_FLEX_WIDTH:
+            break
+        widths[widest] -= 1
+    return widths
 
 
 def stdout_console() -> Any:

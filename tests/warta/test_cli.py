@@ -529,3 +529,69 @@ def test_crawl_of_an_unknown_source_lists_the_known_ones(sources_file: Path) -> 
     assert result.exit_code == 2
     assert "unknown source 'no-such-site'" in result.stderr
     assert "ai-daily, kabar-ai" in result.stderr
+
+
+# --- a real crawl, in a subprocess (Scrapy's reactor runs once per process) --------
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Tiny AI</title><link>{base}/</link>
+<description>tiny</description>
+<item><title>Open weights model ships</title><link>{base}/news/open-weights</link></item>
+<item><title>Chip export rules tighten</title><link>{base}/news/chip-export</link></item>
+</channel></rss>"""
+
+
+@pytest.fixture
+def tiny_site() -> Iterator[str]:
+    pages = {
+        "/news/open-weights": _page(*ARTICLES[0][2:5]),
+        "/news/chip-export": _page(*ARTICLES[1][2:5]),
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            if self.path == "/feed.xml":
+                body, kind = FEED.format(base=base).encode(), "application/rss+xml"
+            elif self.path in pages:
+                body, kind = pages[self.path].encode(), "text/html; charset=utf-8"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_crawl_stores_a_feed_and_prints_a_summary(tiny_site: str, tmp_path: Path) -> None:
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        f'[[sources]]\nname = "tiny"\nkind = "feed"\nstart_urls = ["{tiny_site}/feed.xml"]\n'
+        'language = "en"\n'
+    )
+    url = f"sqlite:///{tmp_path}/crawl.db"
+    argv = [str(WARTA_BIN), "--config", str(config), "--database", url]
+    done = subprocess.run(
+        [*argv, "crawl"], capture_output=True, text=True, timeout=180, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    (summary,) = json.loads(done.stdout)
+    assert summary["source"] == "tiny" and summary["status"] == "finished"
+    assert summary["articles_new"] == 2 and summary["errors"] == 0
+    assert f"Database: {url}" in done.stderr
+    stored = query(url)
+    assert sorted(titles(stored)) == ["Chip export rules tighten", "Open weights model ships"]

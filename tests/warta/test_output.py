@@ -13,6 +13,7 @@ from warta.commands.params import parse_when
 from warta.output import (
     Column,
     emit,
+    fit_widths,
     mask_passwords,
     mask_url,
     resolve_format,
@@ -141,3 +142,31 @@ def test_parse_when(text: str, expected: datetime) -> None:
 def test_parse_when_rejects_garbage_with_a_hint(text: str) -> None:
     with pytest.raises(ValueError, match="relative age"):
         parse_when(text, now=NOW)
+
+
+def test_narrow_terminals_shrink_flexible_columns_first() -> None:
+    columns = (
+        Column("id", "id"),
+        Column("published", "published"),
+        Column("title", "title", flex=True),
+    )
+    cells = [["12345", "2026-01-02 10:30", "A rather long title that will not fit at all"]]
+    wide = fit_widths(columns, cells, 200)
+    assert wide == [5, 16, 44]
+    narrow = fit_widths(columns, cells, 50)
+    assert narrow[:2] == [5, 16]
+    assert sum(narrow) + 3 * len(columns) + 1 == 50
+    # never below the minimum, even when nothing fits
+    assert fit_widths(columns, cells, 10)[2] == 3
+
+
+def test_table_rows_stay_on_one_line_with_an_ellipsis(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    rows = [{"id": 1, "title": "A rather long title that will not fit at all"}]
+    emit(rows, "table", (Column("id", "id"), Column("title", "title", flex=True)))
+    out = capsys.readouterr().out
+    body = [line for line in out.splitlines() if "rather" in line]
+    assert len(body) == 1 and "…" in body[0]
+    assert all(len(line) <= 40 for line in out.splitlines())

@@ -23,9 +23,9 @@ from warta.output import (
 ARTICLE_COLUMNS = (
     Column("id", "id", justify="right"),
     Column("published_at", "published", render=short_datetime),
-    Column("source", "source", max_width=18),
+    Column("source", "source", max_width=24, flex=True),
     Column("language", "lang"),
-    Column("title", "title", max_width=70),
+    Column("title", "title", max_width=90, flex=True),
 )
 
 

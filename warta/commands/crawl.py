@@ -23,16 +23,18 @@ from warta.output import (
 )
 
 SUMMARY_COLUMNS = (
-    Column("source", "source", max_width=24),
+    Column("source", "source", max_width=30, flex=True),
     Column("status", "status"),
-    Column("finish_reason", "reason", max_width=16),
+    Column("finish_reason", "reason", max_width=24, flex=True),
     Column("pages", "pages", justify="right"),
     Column("articles_new", "new", justify="right"),
     Column("articles_updated", "updated", justify="right"),
     Column("articles_unchanged", "unchanged", justify="right"),
     Column("errors", "errors", justify="right"),
 )
+# Outcomes sent by the crawler's page_processed signal (crawler.stats.PAGE_OUTCOMES).
 STORED_OUTCOMES = ("new", "updated", "unchanged")
+FAILED_OUTCOMES = ("failed", "error")
 
 
 @click.command()
@@ -42,9 +44,17 @@ STORED_OUTCOMES = ("new", "updated", "unchanged")
     is_flag=True,
     help="Serve the bundled demo sites on 127.0.0.1 and crawl them (offline).",
 )
+@click.option(
+    "--url",
+    "page_url",
+    metavar="URL",
+    help="Crawl this one article page instead of the sources' start URLs.",
+)
 @format_option(help_extra="Applies to the summary.")
 @pass_app
-def crawl(app: App, source_names: tuple[str, ...], demo: bool, fmt: str | None) -> None:
+def crawl(
+    app: App, source_names: tuple[str, ...], demo: bool, page_url: str | None, fmt: str | None
+) -> None:
     """Crawl sources now and store their articles; prints a summary per source.
 
     With no SOURCE, every enabled source in the sources file is crawled. Exits
@@ -55,15 +65,18 @@ def crawl(app: App, source_names: tuple[str, ...], demo: bool, fmt: str | None) 
         warta crawl --demo
         warta crawl
         warta crawl demo-ai-daily demo-kabar-ai --format json
+        warta crawl --url https://example.com/news/2026/01/model-launch
     """
+    if demo and page_url:
+        raise click.UsageError("--demo and --url cannot be combined")
     chosen = resolve_format(fmt)
     database_url = app.database_url()
     with _config_file(app, demo) as config_path:
-        names = _check_sources(config_path, source_names)
+        names = _check_sources(config_path, source_names, single_page=page_url is not None)
         # Open (and migrate) before fetching: an unreachable database fails fast.
         with app.open_database():
             pass
-        runs = _run_with_progress(app, config_path, names, database_url)
+        runs = _run_with_progress(app, config_path, names, page_url, database_url)
     emit(runs, chosen, SUMMARY_COLUMNS, empty_message="No crawl ran.")
     click.echo(f"Database: {mask_url(database_url)}", err=True)
     failed = [r for r in runs if r.get("status") != "finished"]
@@ -87,7 +100,9 @@ def _config_file(app: App, demo: bool) -> Iterator[Path]:
         yield path
 
 
-def _check_sources(config_path: Path, names: Sequence[str]) -> list[str] | None:
+def _check_sources(
+    config_path: Path, names: Sequence[str], *, single_page: bool = False
+) -> list[str] | None:
     """The source names to crawl (None: every enabled one); unknown names are an error."""
     from warta.config import load_config
 
@@ -100,13 +115,13 @@ def _check_sources(config_path: Path, names: Sequence[str]) -> list[str] | None:
             f"known sources in {config_path}: {', '.join(known) or '(none)'}",
             param_hint="SOURCE",
         )
-    if not names and not any(s.enabled for s in config.sources):
+    if not names and not single_page and not any(s.enabled for s in config.sources):
         raise click.UsageError(f"no enabled sources in {config_path}")
     return list(names) or None
 
 
 def _run_with_progress(
-    app: App, config_path: Path, names: list[str] | None, database_url: str
+    app: App, config_path: Path, names: list[str] | None, page_url: str | None, database_url: str
 ) -> list[Mapping[str, Any]]:
     """Run the real spider in-process; a live status line on stderr counts the pages."""
     from rich.text import Text
@@ -121,15 +136,17 @@ def _run_with_progress(
             counts["pages"] += 1
             counts[outcome] += 1
             stored = sum(counts[o] for o in STORED_OUTCOMES)
+            failed = sum(counts[o] for o in FAILED_OUTCOMES)
             # A Text renderable: a URL is shown as-is, never parsed as rich markup.
             line = Text(
                 f"Crawling: {counts['pages']} pages, {stored} articles stored "
-                f"({counts['new']} new) · {sanitize(url)[:80]}"
+                f"({counts['new']} new, {failed} errors) · {sanitize(url)[:80]}"
             )
             status.update(line)
 
         runs = run_crawl(
             sources=names,
+            url=page_url,
             config_path=str(config_path),
             database_url=database_url,
             settings=_scrapy_settings(app.verbose),

@@ -9,17 +9,15 @@ from warta.output import Column, emit, format_option, resolve_format, short_date
 
 RUN_COLUMNS = (
     Column("id", "id", justify="right"),
-    Column("source", "source", max_width=20),
+    Column("source", "source", max_width=24, flex=True),
     Column("status", "status"),
     Column("started_at", "started", render=short_datetime),
-    Column("finished_at", "finished", render=short_datetime),
-    Column("finish_reason", "reason", max_width=16),
     Column("pages", "pages", justify="right"),
     Column("articles_new", "new", justify="right"),
-    Column("articles_updated", "updated", justify="right"),
-    Column("articles_unchanged", "unchanged", justify="right"),
+    Column("articles_updated", "upd", justify="right"),
+    Column("articles_unchanged", "same", justify="right"),
     Column("errors", "errors", justify="right"),
-    Column("error_message", "error", max_width=40),
+    Column("error_message", "error", max_width=60, flex=True),
 )
 
 

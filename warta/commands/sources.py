@@ -13,12 +13,12 @@ if TYPE_CHECKING:
     from warta.config import Schedule, Source
 
 SOURCE_COLUMNS = (
-    Column("name", "name"),
+    Column("name", "name", max_width=30, flex=True),
     Column("kind", "kind"),
     Column("language", "lang"),
     Column("schedule", "schedule"),
     Column("enabled", "enabled"),
-    Column("start_urls", "start URLs", max_width=60),
+    Column("start_urls", "start URLs", max_width=80, flex=True),
 )
 
 
