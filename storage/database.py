@@ -265,10 +265,10 @@ class Database:
         since: datetime | None = None,
         until: datetime | None = None,
         lang: str | None = None,
-        limit: int = 20,
+        limit: int | None = 20,
         offset: int = 0,
     ) -> list[StoredArticle]:
-        """Articles matching every given filter, newest first."""
+        """Articles matching every given filter, newest first (``limit=None``: all)."""
         with self.engine.connect() as conn:
             return queries.query_articles(
                 conn,

@@ -35,6 +35,10 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An engine for ``url`` with warta's connection settings applied."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            # One shared connection, or every thread would see its own empty database.
+            kwargs.setdefault("poolclass", sa.StaticPool)
+            kwargs.setdefault("connect_args", {"check_same_thread": False})
         engine = sa.create_engine(parsed, **kwargs)
         _configure_sqlite(engine)
         return engine

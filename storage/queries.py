@@ -76,7 +76,7 @@ def query_articles(
     since: datetime | None = None,
     until: datetime | None = None,
     lang: str | None = None,
-    limit: int = 20,
+    limit: int | None = 20,
     offset: int = 0,
 ) -> list[StoredArticle]:
     query = sa.select(ARTICLES)

@@ -134,3 +134,13 @@ def test_open_creates_the_sqlite_directory(tmp_path: Path) -> None:
     with Database.open(f"sqlite:///{path}") as db:
         assert db.count_articles() == 0
     assert path.is_file()
+
+
+def test_in_memory_database_is_shared_across_threads(record: MakeRecord) -> None:
+    with Database.open("sqlite://") as db:
+        db.store_batch([record(1)])
+        counts: list[int] = []
+        thread = threading.Thread(target=lambda: counts.append(db.count_articles()))
+        thread.start()
+        thread.join(10)
+        assert counts == [1]
