@@ -1,17 +1,40 @@
 """Pipeline stage (normalize): article metadata from JSON-LD, meta tags, microdata, DOM, URL.
 
-STUB: replaced by the real implementation. Contract:
-    extract_metadata(tree, url, *, fetched_at=None, language_hint=None) -> Metadata
-    Metadata.resolve_language(body_text) -> ISO 639-1 code or None
-It must not modify ``tree`` (body extraction runs on it afterwards).
+Every field is read from its sources in one order of trust, JSON-LD > OpenGraph/meta >
+microdata > DOM > URL; the first source that gives a usable value wins. Exceptions:
+- authors: a source that credits only organizations is passed over while a later one
+  credits a person; organizations are the answer only when nobody else is credited;
+- site name: og:site_name (the brand the site shows) before JSON-LD WebSite/publisher
+  names (often the legal company name), then the host;
+- canonical URL: <link rel=canonical> > og:url > JSON-LD url; one that points at a site's
+  home page is ignored (a common CMS misconfiguration).
+The tree is only read, never modified: body extraction runs on it afterwards.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import lxml.html
+from lxml import etree
+
+from pipeline import domfields as dom
+from pipeline.authors import clean_credits
+from pipeline.dates import parse_date
+from pipeline.jsonld import Credit, read_linked_data
+from pipeline.language import normalize_language, resolve_language
+from pipeline.titles import clean_title
+from pipeline.urls import absolute_url, is_site_root, site_key
+
+MIN_BODY_FOR_DETECTION = 200
+
+_METAS = etree.XPath("//meta[@content]")
+_LINKS = etree.XPath("//link[@href and @rel]")
+_HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang", namespaces={"xml": dom.XML_NS})
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +55,97 @@ class Metadata:
     canonical_url: str | None = None
 
     def resolve_language(self, body_text: str) -> str | None:
-        return self.declared_language or self.language_hint
+        """ISO 639-1 code: the declaration checked against detection on the text."""
+        text = body_text
+        if len(text) < MIN_BODY_FOR_DETECTION:
+            # A short body alone is too little to detect on; the title and summary help.
+            text = " ".join(part for part in (self.title, self.description, body_text) if part)
+        return resolve_language(self.declared_language, self.language_hint, text)
+
+
+class _MetaTags:
+    """<meta> values by lower-cased name/property (all values kept, in page order)."""
+
+    def __init__(self, tree: lxml.html.HtmlElement) -> None:
+        self.values: dict[str, list[str]] = {}
+        self.itemprops: dict[str, list[str]] = {}
+        for element in _METAS(tree):
+            content = " ".join((element.get("content") or "").split())
+            if not content:
+                continue
+            for attr in ("property", "name", "http-equiv"):
+                key = (element.get(attr) or "").strip().lower()
+                if key:
+                    self.values.setdefault(key, []).append(content)
+            for key in (element.get("itemprop") or "").lower().split():
+                self.itemprops.setdefault(key, []).append(content)
+        self.links: dict[str, list[str]] = {}
+        for element in _LINKS(tree):
+            for rel in (element.get("rel") or "").lower().split():
+                self.links.setdefault(rel, []).append(element.get("href") or "")
+
+    def first(self, *keys: str) -> str | None:
+        for key in keys:
+            for value in self.values.get(key, ()):
+                return value
+        return None
+
+    def itemprop(self, key: str) -> str | None:
+        values = self.itemprops.get(key)
+        return values[0] if values else None
+
+    def link(self, rel: str) -> str | None:
+        values = self.links.get(rel)
+        return values[0] if values else None
+
+    def all(self, *keys: str) -> list[str]:
+        return [value for key in keys for value in self.values.get(key, ())]
+
+
+def _first(*candidates: Callable[[], str | None]) -> str | None:
+    """The first candidate (evaluated lazily, in order of trust) that gives a value."""
+    for candidate in candidates:
+        value = candidate()
+        if value:
+            return value
+    return None
+
+
+def _date(
+    raws: Iterable[str | None], fetched_at: datetime | None
+) -> tuple[datetime | None, str | None]:
+    for raw in raws:
+        if raw:
+            parsed = parse_date(raw, fetched_at=fetched_at)
+            if parsed is not None:
+                return parsed, raw
+    return None, None
+
+
+def _split_keywords(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in values:
+        for word in re.split(r"[,;]", value):
+            word = " ".join(word.split()).strip(" #")
+            if word and len(word) <= 80:
+                seen.setdefault(word.casefold(), word)
+    return tuple(seen.values())
+
+
+def _canonical(candidates: Iterable[str | None], url: str) -> str | None:
+    page_is_root = is_site_root(url)
+    for href in candidates:
+        resolved = absolute_url(href, url)
+        if resolved is None:
+            continue
+        if is_site_root(resolved) and not page_is_root:
+            continue  # a home-page canonical on an article page is a misconfiguration
+        return resolved
+    return None
+
+
+def _host_name(url: str) -> str | None:
+    return site_key(url) or None
 
 
 def extract_metadata(
@@ -42,10 +155,158 @@ def extract_metadata(
     fetched_at: datetime | None = None,
     language_hint: str | None = None,
 ) -> Metadata:
-    titles = tree.xpath("//title/text()")
-    lang = tree.get("lang")
-    return Metadata(
-        title=titles[0].strip() if titles else None,
-        declared_language=lang.split("-")[0].lower() if lang else None,
-        language_hint=language_hint,
+    """All metadata of one page; never modifies ``tree``."""
+    ld = read_linked_data(tree)
+    meta = _MetaTags(tree)
+    page = dom.PageDom(tree)
+
+    site_name = _first(
+        lambda: meta.first("og:site_name"),
+        lambda: ld.website,
+        lambda: ld.publisher,
+        lambda: meta.first("application-name", "apple-mobile-web-app-title"),
+        lambda: _host_name(url),
     )
+    org_names = [name for name in (site_name, ld.website, ld.publisher, site_key(url)) if name]
+    host_label = site_key(url).split(".")[0] if site_key(url) else ""
+    if host_label:
+        org_names.append(host_label)
+
+    h1 = page.heading()
+    raw_title = _first(
+        lambda: ld.headline,
+        lambda: meta.first("og:title", "twitter:title", "parsely-title", "sailthru.title"),
+        lambda: meta.first("title", "dc.title", "dcterms.title"),
+        lambda: meta.itemprop("headline") or page.itemprop("headline"),
+        lambda: h1,
+        lambda: page.title_tag(),
+    )
+    title = clean_title(raw_title, org_names, h1) if raw_title else None
+
+    published_at, published_raw = _date(
+        (
+            ld.published,
+            meta.first(
+                "article:published_time",
+                "og:published_time",
+                "og:article:published_time",
+                "datepublished",
+                "pubdate",
+                "publishdate",
+                "publish-date",
+                "publish_date",
+                "dtk:publishdate",
+                "content_publisheddate",
+                "parsely-pub-date",
+                "sailthru.date",
+                "dc.date.issued",
+                "dcterms.created",
+                "dc.date",
+                "date",
+            ),
+            meta.itemprop("datepublished"),
+            page.itemprop("datePublished"),
+            *page.published_dates(),
+            _url_date(url),
+        ),
+        fetched_at,
+    )
+    modified_at, modified_raw = _date(
+        (
+            ld.modified,
+            meta.first(
+                "article:modified_time",
+                "og:updated_time",
+                "og:article:modified_time",
+                "datemodified",
+                "last-modified",
+                "lastmod",
+                "dc.date.modified",
+                "dcterms.modified",
+            ),
+            meta.itemprop("datemodified"),
+            page.itemprop("dateModified"),
+            *page.modified_dates(),
+        ),
+        fetched_at,
+    )
+
+    return Metadata(
+        title=title,
+        authors=_authors(ld.credits, meta, page, org_names),
+        published_at=published_at,
+        published_raw=published_raw,
+        modified_at=modified_at,
+        modified_raw=modified_raw,
+        declared_language=normalize_language(
+            _first(
+                lambda: ld.language,
+                lambda: meta.first("og:locale", "content-language", "dc.language", "language"),
+                lambda: next((str(v) for v in _HTML_LANG(tree)), None),
+            )
+        ),
+        language_hint=normalize_language(language_hint),
+        site_name=site_name,
+        description=_first(
+            lambda: ld.description,
+            lambda: meta.first("og:description", "description", "twitter:description"),
+            lambda: meta.first("dc.description", "dcterms.description"),
+            lambda: meta.itemprop("description"),
+        ),
+        tags=ld.keywords
+        or _split_keywords(meta.all("article:tag", "og:article:tag"))
+        or _split_keywords(meta.all("news_keywords", "keywords", "parsely-tags"))
+        or _split_keywords(page.tag_links()),
+        section=_first(
+            lambda: ld.section,
+            lambda: meta.first("article:section", "og:article:section", "section", "category"),
+            lambda: page.itemprop("articleSection"),
+            lambda: page.category_link(),
+        ),
+        image=_first(
+            lambda: absolute_url(ld.image, url),
+            lambda: absolute_url(
+                meta.first("og:image:secure_url", "og:image:url", "og:image"), url
+            ),
+            lambda: absolute_url(meta.first("twitter:image", "twitter:image:src"), url),
+            lambda: absolute_url(meta.itemprop("image"), url),
+            lambda: absolute_url(meta.link("image_src"), url),
+        ),
+        canonical_url=_canonical(
+            (*meta.links.get("canonical", ()), meta.first("og:url"), ld.url), url
+        ),
+    )
+
+
+def _authors(
+    ld_credits: tuple[Credit, ...], meta: _MetaTags, page: dom.PageDom, org_names: list[str]
+) -> tuple[str, ...]:
+    sources: list[Callable[[], Iterable[Credit]]] = [
+        lambda: ld_credits,
+        lambda: (
+            Credit(value)
+            for value in meta.all(
+                "author", "article:author", "parsely-author", "sailthru.author", "dc.creator"
+            )
+        ),
+        lambda: (Credit(value) for value in meta.all("byl", "dtk:author", "content_author")),
+        lambda: (Credit(value) for value in page.microdata_authors()),
+    ]
+    fallback: tuple[str, ...] = ()
+    # Each DOM byline is its own source: the first one naming someone is the article's.
+    credit_lists = (
+        *(tuple(source()) for source in sources),
+        *((Credit(text),) for text in page.bylines()),
+    )
+    for credits in credit_lists:
+        names = clean_credits(credits, org_names)
+        if names.persons:
+            return names.persons
+        if names.organizations and not fallback:
+            fallback = names.organizations
+    return fallback
+
+
+def _url_date(url: str) -> str | None:
+    match = _URL_DATE.search(url)
+    return "-".join(match.groups()) if match else None

@@ -1,0 +1,212 @@
+"""Pipeline stage (normalize): metadata read from the visible page (headings, bylines, dates).
+
+The last resorts before the URL, for pages without structured data: plain static pages,
+old themes. The selectors are data, grouped by field, in order of trust; every lookup is
+a precompiled XPath and nothing here modifies the tree. Elements inside comment threads
+and related-post lists are skipped: their bylines and dates belong to other texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+MAX_BYLINE_CHARS = 120
+MAX_DATE_CHARS = 100
+MAX_TAGS = 30
+
+# Blocks whose bylines, dates and tags describe something other than this article.
+_ELSEWHERE = (
+    "ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment')"
+    " or contains(@class, 'related') or contains(@class, 'sidebar') or contains(@id, 'sidebar')"
+    " or contains(@class, 'widget') or contains(@class, 'footer') or self::footer"
+    " or contains(@class, 'recommend') or contains(@class, 'popular')]"
+)
+
+
+def _xpath(expression: str) -> etree.XPath:
+    return etree.XPath(expression.replace("{elsewhere}", _ELSEWHERE))
+
+
+HEADINGS = (
+    _xpath("//article//h1[not({elsewhere})]"),
+    _xpath("//main//h1[not({elsewhere})]"),
+    _xpath("//h1[contains(@class, 'title') or contains(@class, 'headline')]"),
+    _xpath("//h1[not({elsewhere}) and not(ancestor::header[not(ancestor::article)])]"),
+)
+TITLE_TAG = _xpath("//head/title | //title")
+ITEMPROPS = _xpath("//*[@itemprop]")
+MICRODATA_AUTHORS = _xpath(
+    "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
+)
+MICRODATA_NAME = _xpath(".//*[@itemprop='name']")
+BYLINES = (
+    _xpath("//*[contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"),
+    _xpath(
+        "//body//*[contains(@class, 'byline') or contains(@class, 'author')"
+        " or contains(@id, 'author') or contains(@class, 'penulis') or contains(@id, 'penulis')"
+        " or contains(@class, 'reporter') or contains(@class, 'writer')"
+        " or contains(@class, 'vcard')][not({elsewhere})]"
+    ),
+    _xpath(
+        "//a[contains(@href, '/author/') or contains(@href, '/authors/')"
+        " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
+    ),
+    _xpath("//address[not({elsewhere})]"),
+    _xpath(
+        "//body//*[self::p or self::div or self::span]"
+        "[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'Oleh ')"
+        " or starts-with(normalize-space(.), 'Oleh:') or starts-with(normalize-space(.), 'By:')"
+        " or starts-with(normalize-space(.), 'Penulis')][not({elsewhere})]"
+    ),
+)
+PUBLISHED_ATTRS = (
+    _xpath(
+        "//time[@datetime][contains(@class, 'published') or contains(@class, 'entry-date')"
+        " or contains(@class, 'pubdate') or @pubdate][not({elsewhere})]/@datetime"
+    ),
+    _xpath(
+        "//time[@datetime][not(contains(@class, 'updated') or contains(@class, 'modified'))]"
+        "[not({elsewhere})]/@datetime"
+    ),
+    _xpath(
+        "//*[@data-published or @data-date][not({elsewhere})]/@*[name()='data-published'"
+        " or name()='data-date']"
+    ),
+)
+PUBLISHED_TEXTS = (
+    _xpath(
+        "//body//*[contains(@class, 'publish') or contains(@class, 'date')"
+        " or contains(@class, 'time') or contains(@class, 'tanggal')"
+        " or contains(@class, 'posted-on') or contains(@class, 'meta')]"
+        "[not(contains(@class, 'update') or contains(@class, 'modif'))][not({elsewhere})]"
+    ),
+    _xpath("//time[not({elsewhere})]"),
+)
+MODIFIED_ATTRS = (
+    _xpath(
+        "//time[@datetime][contains(@class, 'updated') or contains(@class, 'modified')]"
+        "[not({elsewhere})]/@datetime"
+    ),
+)
+MODIFIED_TEXTS = (
+    _xpath(
+        "//body//*[contains(@class, 'updated') or contains(@class, 'modified')"
+        " or contains(@class, 'diperbarui')][not({elsewhere})]"
+    ),
+)
+TAG_LINKS = (
+    _xpath(
+        "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
+        "[not(contains(@rel, 'category'))][not({elsewhere})]"
+    ),
+    _xpath(
+        "//*[contains(@class, 'post-tags') or contains(@class, 'tags-links')"
+        " or contains(@class, 'tag-list') or contains(@class, 'article-tags')"
+        " or contains(@class, 'tags') or contains(@class, 'topik')][not({elsewhere})]//a"
+    ),
+)
+CATEGORY_LINKS = _xpath(
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
+)
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _value(element: lxml.html.HtmlElement) -> str:
+    for attr in ("content", "datetime", "src", "href"):
+        value = element.get(attr)
+        if value:
+            return " ".join(value.split())
+    return _text(element)
+
+
+class PageDom:
+    """Read-only lookups over one parsed page."""
+
+    def __init__(self, tree: lxml.html.HtmlElement) -> None:
+        self.tree = tree
+        self._itemprops: dict[str, lxml.html.HtmlElement] | None = None
+
+    def heading(self) -> str | None:
+        for xpath in HEADINGS:
+            for element in xpath(self.tree):
+                text = _text(element)
+                if text:
+                    return text
+        return None
+
+    def title_tag(self) -> str | None:
+        for element in TITLE_TAG(self.tree):
+            text = _text(element)
+            if text:
+                return text
+        return None
+
+    def itemprop(self, name: str) -> str | None:
+        if self._itemprops is None:
+            self._itemprops = {}
+            for element in ITEMPROPS(self.tree):
+                for prop in (element.get("itemprop") or "").lower().split():
+                    self._itemprops.setdefault(prop, element)
+        element = self._itemprops.get(name.lower())
+        if element is None or element.tag == "meta":
+            return None  # <meta itemprop> values are read with the other meta tags
+        return _value(element) or None
+
+    def microdata_authors(self) -> list[str]:
+        names = []
+        for element in MICRODATA_AUTHORS(self.tree):
+            named = MICRODATA_NAME(element)
+            value = _value(named[0]) if named else element.get("content") or _text(element)
+            if value and len(value) <= MAX_BYLINE_CHARS:
+                names.append(value)
+        return names
+
+    def bylines(self) -> Iterator[str]:
+        """Short texts that may credit the author, most trusted first."""
+        for xpath in BYLINES:
+            for element in xpath(self.tree):
+                text = _text(element)
+                if text and len(text) <= MAX_BYLINE_CHARS:
+                    yield text
+
+    def published_dates(self) -> Iterator[str]:
+        yield from _attr_then_text(self.tree, PUBLISHED_ATTRS, PUBLISHED_TEXTS)
+
+    def modified_dates(self) -> Iterator[str]:
+        yield from _attr_then_text(self.tree, MODIFIED_ATTRS, MODIFIED_TEXTS)
+
+    def tag_links(self) -> list[str]:
+        for xpath in TAG_LINKS:
+            tags = [text for text in (_text(e) for e in xpath(self.tree)) if text]
+            if tags:
+                return tags[:MAX_TAGS]
+        return []
+
+    def category_link(self) -> str | None:
+        for element in CATEGORY_LINKS(self.tree):
+            text = _text(element)
+            if text:
+                return text
+        return None
+
+
+def _attr_then_text(
+    tree: lxml.html.HtmlElement,
+    attrs: tuple[etree.XPath, ...],
+    texts: tuple[etree.XPath, ...],
+) -> Iterator[str]:
+    for xpath in attrs:
+        for value in xpath(tree):
+            yield str(value)
+    for xpath in texts:
+        for element in xpath(tree):
+            text = _text(element)
+            if text and len(text) <= MAX_DATE_CHARS:
+                yield text

@@ -1,0 +1,219 @@
+"""Article metadata: precedence, cleaning of titles and bylines, URLs made absolute."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import lxml.html
+import pytest
+
+from pipeline.authors import clean_credits, split_credit
+from pipeline.jsonld import Credit
+from pipeline.metadata import Metadata, extract_metadata
+from pipeline.titles import clean_title
+
+URL = "https://techdaily.example/2025/03/14/openai-model/"
+
+
+def page(head: str = "", body: str = "", lang: str = "") -> lxml.html.HtmlElement:
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return lxml.html.document_fromstring(
+        f"<html{lang_attr}><head>{head}</head><body>{body}<p>text</p></body></html>"
+    )
+
+
+def ld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_jsonld_graph_with_references_is_resolved() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "NewsArticle",
+                "headline": "Graph headline",
+                "author": [{"@id": "#p1"}, {"@id": "#p2"}],
+                "publisher": {"@id": "#org"},
+                "image": {"@id": "#img"},
+                "datePublished": "2025-03-14T10:30:00+07:00",
+                "keywords": "AI, chips ,  policy",
+                "articleSection": ["Tech", "AI"],
+            },
+            {"@type": "Person", "@id": "#p1", "name": "Jane Doe"},
+            {"@type": "Person", "@id": "#p2", "givenName": "John", "familyName": "Roe"},
+            {"@type": "Organization", "@id": "#org", "name": "Tech Daily Media"},
+            {"@type": "ImageObject", "@id": "#img", "url": "/img/lead.jpg"},
+        ],
+    }
+    meta = extract_metadata(page(ld(graph)), URL)
+    assert meta.title == "Graph headline"
+    assert meta.authors == ("Jane Doe", "John Roe")
+    assert meta.published_at == datetime(2025, 3, 14, 3, 30, tzinfo=UTC)
+    assert meta.published_raw == "2025-03-14T10:30:00+07:00"
+    assert meta.tags == ("AI", "chips", "policy")
+    assert meta.section == "Tech"
+    assert meta.image == "https://techdaily.example/img/lead.jpg"
+    assert meta.site_name == "Tech Daily Media"
+
+
+def test_jsonld_beats_opengraph_and_dom() -> None:
+    head = ld({"@type": "BlogPosting", "headline": "From JSON-LD"}) + (
+        '<meta property="og:title" content="From OpenGraph">'
+    )
+    assert extract_metadata(page(head, "<h1>From DOM</h1>"), URL).title == "From JSON-LD"
+    head = '<meta property="og:title" content="From OpenGraph">'
+    assert extract_metadata(page(head, "<h1>From DOM</h1>"), URL).title == "From OpenGraph"
+    assert extract_metadata(page("", "<h1>From DOM</h1>"), URL).title == "From DOM"
+
+
+def test_broken_jsonld_is_tolerated() -> None:
+    broken = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Still read",'
+        ' "author": {"@type": "Person", "name": "Rina Wati",},'
+        ' "datePublished": "2025-03-14T10:00:00Z",}</script>'
+    )
+    meta = extract_metadata(page(broken), URL)
+    assert (meta.title, meta.authors) == ("Still read", ("Rina Wati",))
+    unrepairable = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Regex read",'
+        ' "author": {"name": "Budi Santoso"} "datePublished": "2025-03-14T10:00:00Z" oops</script>'
+    )
+    meta = extract_metadata(page(unrepairable), URL)
+    assert meta.title == "Regex read"
+    assert meta.authors == ("Budi Santoso",)
+    assert meta.published_raw == "2025-03-14T10:00:00Z"
+
+
+def test_organization_credit_only_when_no_person_is_credited() -> None:
+    org_only = ld({"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Antara"}})
+    assert extract_metadata(page(org_only), URL).authors == ("Antara",)
+    with_byline = org_only + '<meta name="author" content="Budi Santoso">'
+    assert extract_metadata(page(with_byline), URL).authors == ("Budi Santoso",)
+
+
+@pytest.mark.parametrize(
+    ("credit", "names"),
+    [
+        ("By Jane Doe", ["Jane Doe"]),
+        ("Oleh: Budi Santoso dan Rina Wati", ["Budi Santoso", "Rina Wati"]),
+        ("By Jane Doe and John Roe | March 14, 2025", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, John Roe, Ali Rahman", ["Jane Doe", "John Roe", "Ali Rahman"]),
+        ("Penulis: Budi Santoso | Editor: Ani Lestari", ["Budi Santoso"]),
+        ("BUDI SANTOSO", ["Budi Santoso"]),
+        ("Dan Brown", ["Dan Brown"]),
+        ("https://facebook.com/janedoe", []),
+        ("admin", []),
+        ("Posted by Jane Doe on 14 March 2025", ["Jane Doe"]),
+    ],
+)
+def test_split_credit(credit: str, names: list[str]) -> None:
+    got = clean_credits([Credit(credit)], org_names=["TechDaily"]).persons
+    assert list(got) == names, split_credit(credit)
+
+
+def test_site_and_agency_credits_are_organizations() -> None:
+    names = clean_credits([Credit("Aisyah Kamaliah - detikInet, Reuters")], ["detikinet"])
+    assert names.persons == ("Aisyah Kamaliah",)
+    assert names.organizations == ("detikInet", "Reuters")
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("OpenAI ships a model | TechDaily", "OpenAI ships a model"),
+        ("OpenAI ships a model - TechDaily.com", "OpenAI ships a model"),
+        ("TechDaily: news - OpenAI ships a model", "OpenAI ships a model"),
+        ("GPT-5 - what we know so far", "GPT-5 - what we know so far"),
+        ("Beranda » Tekno » OpenAI rilis model", "OpenAI rilis model"),
+        ("Spider-Man - the AI remake | TechDaily", "Spider-Man - the AI remake"),
+        ("OpenAI rilis model - detikInet", "OpenAI rilis model"),
+        ("Same | Same", "Same"),
+    ],
+)
+def test_clean_title(raw: str, want: str) -> None:
+    heading = "OpenAI rilis model" if "Tekno" in raw else None
+    assert clean_title(raw, ["TechDaily", "detik"], heading) == want
+
+
+def test_title_matching_the_h1_wins_over_suffix_guessing() -> None:
+    tree = page("<title>Chips are back | Tech | Unknown Brand</title>", "<h1>Chips are back</h1>")
+    assert extract_metadata(tree, URL).title == "Chips are back"
+
+
+def test_canonical_resolved_and_home_page_canonical_ignored() -> None:
+    tree = page('<link rel="canonical" href="/2025/03/14/openai-model/">')
+    assert extract_metadata(tree, URL).canonical_url == URL
+    tree = page(
+        '<link rel="canonical" href="https://techdaily.example/">'
+        '<meta property="og:url" content="https://techdaily.example/a/">'
+    )
+    assert extract_metadata(tree, URL).canonical_url == "https://techdaily.example/a/"
+    tree = page('<link rel="canonical" href="https://other.example/">')
+    assert extract_metadata(tree, URL).canonical_url is None
+
+
+def test_site_name_image_description_fallbacks() -> None:
+    tree = page(
+        '<meta name="description" content="  A summary.  ">'
+        '<meta name="twitter:image" content="//cdn.example/i.png">'
+    )
+    meta = extract_metadata(tree, URL)
+    assert meta.site_name == "techdaily.example"
+    assert meta.description == "A summary."
+    assert meta.image == "https://cdn.example/i.png"
+
+
+def test_static_page_dom_byline_dates_and_tags() -> None:
+    body = (
+        "<h1>Local AI lab opens</h1><p class='byline'>By Jane Doe | 14 March 2025</p>"
+        "<p>Updated: <span class='updated'>15 March 2025 09:00 WIB</span></p>"
+        "<div class='tags'><a href='/t/ai' rel='tag'>AI</a><a href='/t/lab' rel='tag'>Labs</a>"
+        "<a href='/c/news' rel='category tag'>News</a></div>"
+        "<div class='comments'><p class='byline'>By Troll</p><time datetime='2025-04-01'>x</time>"
+        "</div>"
+    )
+    meta = extract_metadata(page("<title>Local AI lab opens</title>", body), URL)
+    assert meta.title == "Local AI lab opens"
+    assert meta.authors == ("Jane Doe",)
+    assert meta.published_at == datetime(2025, 3, 14, tzinfo=UTC)
+    assert meta.modified_at == datetime(2025, 3, 15, 2, 0, tzinfo=UTC)
+    assert meta.tags == ("AI", "Labs")
+    assert meta.section == "News"
+
+
+def test_date_from_url_is_the_last_resort() -> None:
+    meta = extract_metadata(page(), URL)
+    assert meta.published_at == datetime(2025, 3, 14, tzinfo=UTC)
+
+
+def test_relative_dom_date_needs_fetch_time() -> None:
+    tree = page("", "<span class='date'>2 jam yang lalu</span>")
+    url = "https://techdaily.example/openai-model"
+    assert extract_metadata(tree, url).published_at is None
+    fetched = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
+    got = extract_metadata(tree, url, fetched_at=fetched).published_at
+    assert got == datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
+
+
+def test_declared_language_precedence_and_resolution() -> None:
+    tree = page('<meta property="og:locale" content="id_ID">', lang="en-US")
+    meta = extract_metadata(tree, URL, language_hint="en")
+    assert meta.declared_language == "id"
+    assert meta.language_hint == "en"
+    indonesian = (
+        "Pemerintah Indonesia menyiapkan aturan baru tentang kecerdasan buatan yang akan "
+        "berlaku tahun depan. Menteri mengatakan aturan itu melindungi data pribadi warga "
+        "dan tetap memberi ruang bagi perusahaan rintisan untuk berkembang."
+    )
+    assert Metadata(declared_language="en").resolve_language(indonesian) == "id"
+    assert Metadata(language_hint="id").resolve_language("Singkat") == "id"
+
+
+def test_extract_metadata_does_not_modify_the_tree() -> None:
+    body = "<article><h1>T</h1><p class='byline'>By Jane Doe</p><p>Body text.</p></article>"
+    tree = page(ld({"@type": "Article", "headline": "T"}), body)
+    before = lxml.html.tostring(tree)
+    extract_metadata(tree, URL)
+    assert lxml.html.tostring(tree) == before
