@@ -64,12 +64,13 @@ def warta_full(html: bytes, url: str) -> str:
 
 
 def warta_body(html: bytes, url: str) -> str:
-    """Parse + body only: the extractor without the metadata stage."""
+    """Parse + body only: the extractor without the metadata stage (title from <title>)."""
     from pipeline.body import extract_body
     from pipeline.parse import parse_html
 
     try:
-        return extract_body(parse_html(html.decode("utf-8", "replace")), url).text
+        tree = parse_html(html.decode("utf-8", "replace"))
+        return extract_body(tree, url, title=tree.findtext(".//title")).text
     except ExtractionError:
         return ""
 

@@ -33,8 +33,10 @@ BLOCK_TAGS = frozenset(
      "html"}
 )  # fmt: skip
 
-# Blocks that are checked one by one against the text-shape rules.
-LEAF_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "dt", "dd", "td")
+# Blocks that structure text but do not make a block of their own for the leaf test.
+_BREAKS = frozenset({"br", "hr"})
+# Containers checked as a whole for being a list of links.
+LIST_BLOCKS = ("ul", "ol", "dl", "table", "div", "section", "nav")
 
 _BOILERPLATE_RE = re.compile(
     "|".join(
@@ -51,6 +53,7 @@ _REACTION_RUN = re.compile(
 )
 _STAR_RUN = re.compile(r"^\s*(?:\d\s*(?:star|stars|bintang)\s*\d{1,3}\s*%\s*){2,}$", re.I)
 _SPACE = re.compile(r"\s+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # All text of an element without building Python strings per node.
 _TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
 _LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
@@ -110,7 +113,7 @@ def measure(root: lxml.html.HtmlElement) -> Measures:
                 inner_block = True
         plain[el] = nonlink
         full[el] = total
-        if el.tag in BLOCK_TAGS:
+        if el.tag in BLOCK_TAGS and el.tag not in _BREAKS:
             if not inner_block:
                 leaves.append(el)
             has_block.add(el)
@@ -153,6 +156,9 @@ def markup_intent(el: lxml.html.HtmlElement) -> str | None:
         got = el.get(name)
         if got is not None and (not value or got.lower() == value):
             return "hidden" if name in ("aria-hidden", "hidden") else "comments"
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return "hidden"
     if el.get("rel") in ("tag", "category tag"):
         return "tags"
     if el.tag in rules.FURNITURE_TAGS:
@@ -245,35 +251,84 @@ def is_read_more(el: lxml.html.HtmlElement, text: str) -> bool:
 
 
 def remove_by_text(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
-    """Drop leaf blocks whose text has a widget's shape, and link-dense lists."""
-    doomed: list[lxml.html.HtmlElement] = []
-    for el in root.iter(*LEAF_BLOCKS, "ul", "ol", "table", "section"):
-        if any(d is el or d in el.iterancestors() for d in doomed[-3:]):
+    """Drop link lists, leaf blocks whose text has a widget's shape, and meta-like edges."""
+    m = measure(root)
+    doomed: set[lxml.html.HtmlElement] = set()
+    for el in root.iter(*LIST_BLOCKS):
+        if el is root or _under(el, doomed):
+            continue
+        full = m.full.get(el, 0)
+        if full and 1 - m.plain[el] / full >= rules.LINK_DENSITY_LIST and m.plain[el] < 200:
+            if len(el.findall(".//a")) >= 2:
+                stats.count("link-dense")
+                doomed.add(el)
+    leaves: list[tuple[lxml.html.HtmlElement, str]] = []
+    for el in m.leaf_blocks:
+        if el is root or _under(el, doomed):
             continue
         text = normalize_space(el.text_content())
         if not text:
             continue
         kind = widget_text(text)
-        if kind is None and el.tag in ("p", "div", "li") and is_read_more(el, text):
+        if kind is None and is_read_more(el, text):
             kind = "read-more"
-        if kind is None and el.tag in ("ul", "ol", "div", "section", "table"):
-            kind = _link_list(el, text)
         if kind is not None:
             stats.count(kind)
-            doomed.append(el)
+            doomed.add(el)
+        else:
+            leaves.append((el, text))
+    for el in _edge_junk(leaves, m) + _link_runs(leaves, m):
+        stats.count("edge")
+        doomed.add(el)
     for el in doomed:
-        if el.getparent() is not None:
+        if el.getparent() is not None and el is not root:
             el.drop_tree()
 
 
-def _link_list(el: lxml.html.HtmlElement, text: str) -> str | None:
-    """A block made of links (menus, related lists): several links, little else."""
-    links = el.findall(".//a")
-    if len(links) < 2:
-        return None
-    if link_density(el) >= rules.LINK_DENSITY_LIST:
-        return "link-dense"
-    return None
+def _under(el: lxml.html.HtmlElement, doomed: set[lxml.html.HtmlElement]) -> bool:
+    return bool(doomed) and any(a in doomed for a in el.iterancestors())
+
+
+def _linked(el: lxml.html.HtmlElement, m: Measures) -> bool:
+    full = m.full.get(el, 0)
+    return full > 0 and m.plain.get(el, 0) <= (1 - rules.LINK_DENSITY_PARAGRAPH) * full
+
+
+def is_meta_line(text: str) -> bool:
+    """A short line that is a byline, dateline, label or kicker rather than prose."""
+    if len(text) > rules.META_LINE_MAX:
+        return False
+    if rules.DATELINE.search(text) or rules.BYLINE.match(text):
+        return True
+    words = len(text.split())
+    return words <= rules.LABEL_MAX_WORDS and not text.endswith(rules.SENTENCE_END)
+
+
+def _edge_junk(
+    leaves: list[tuple[lxml.html.HtmlElement, str]], m: Measures
+) -> list[lxml.html.HtmlElement]:
+    """Meta-like or fully linked leaves before the first and after the last prose block."""
+    junk: list[lxml.html.HtmlElement] = []
+    for ordered in (leaves, leaves[::-1]):
+        for el, text in ordered:
+            if not (is_meta_line(text) or _linked(el, m)) or el.tag in ("td", "th"):
+                break
+            junk.append(el)
+    if len(junk) >= len(leaves):  # nothing but short lines: keep them, it is a short page
+        return []
+    return junk
+
+
+def _link_runs(
+    leaves: list[tuple[lxml.html.HtmlElement, str]], m: Measures
+) -> list[lxml.html.HtmlElement]:
+    """Fully linked leaves next to another fully linked leaf (teaser lists inside the body)."""
+    linked = [_linked(el, m) and len(text) < 200 for el, text in leaves]
+    return [
+        el
+        for i, (el, _) in enumerate(leaves)
+        if linked[i] and ((i > 0 and linked[i - 1]) or (i + 1 < len(linked) and linked[i + 1]))
+    ]
 
 
 def remove_title_repeats(root: lxml.html.HtmlElement, title: str | None) -> None:

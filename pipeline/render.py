@@ -9,6 +9,9 @@ from lxml import etree
 
 from pipeline.clean import BLOCK_TAGS
 
+# Table cells stay on their row's line, separated by a space.
+_LINE_TAGS = BLOCK_TAGS - {"td", "th"}
+
 # C0/C1 control characters (tab and newline are whitespace and get normalized anyway).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
@@ -39,12 +42,12 @@ def paragraphs(root: lxml.html.HtmlElement) -> list[str]:
         if not isinstance(tag, str):
             continue
         if event == "start":
-            if tag in BLOCK_TAGS:
+            if tag in _LINE_TAGS:
                 flush()
             if el.text:
                 buf.append(el.text)
         else:
-            if tag in BLOCK_TAGS:
+            if tag in _LINE_TAGS:
                 flush()
             elif tag in ("td", "th"):
                 buf.append(" ")

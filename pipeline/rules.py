@@ -196,8 +196,27 @@ WIDGET_LINES = re.compile(
     r"table of contents|daftar isi|"
     r"(?:photo|foto|image|gambar|sumber foto|credit)\s*:.*|"
     r"loading\.*|memuat\.*|"
-    r"tags?\s*:.*|tagged\s*:?.*|kategori\s*:.*|categories\s*:.*"
+    r"tags?\s*:.*|tagged\s*:?.*|kategori\s*:.*|categories\s*:.*|"
+    r"(?:©|ⓒ|\(c\)|copyright|hak cipta)\s.*|"
+    r"https?://\S+|www\.\S+|"
+    r"(?:image|photo|foto|gambar|slide)\s*\d+\s*(?:of|dari|/)\s*/?\s*\d*"
     r")\s*$",
+    re.IGNORECASE,
+)
+
+# Edge lines: bylines, datelines, labels. Shapes, not vocabularies, except the byline
+# prefix ("By", "Oleh", ...), which is short and multilingual.
+META_LINE_MAX = 120
+LABEL_MAX_WORDS = 5
+SENTENCE_END = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", ")")
+DATELINE = re.compile(
+    r"(?:\b(?:19|20)\d\d\b.*\b\d{1,2}[:.]\d\d\b|\b\d{1,2}[:.]\d\d\b.*\b(?:19|20)\d\d\b|"
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d\b|\b(?:19|20)\d\d[/.-]\d{1,2}[/.-]\d{1,2}\b|"
+    r"\b\d{1,2}\s+\w{3,12}\.?,?\s+(?:19|20)\d\d\b|\b\w{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b)"
+)
+BYLINE = re.compile(
+    r"^\s*(?:by|oleh|por|par|von|di|penulis|reporter|editor|author|writer|redaksi|"
+    r"written by|posted by|ditulis oleh)\s*[:\-]?\s+\S+(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
 )
 
