@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from warta import cli_schedule
 from warta.commands import articles, crawl, db, demo, extract, runs, sources
 from warta.commands.app import App
 from warta.output import mask_passwords, mask_url
@@ -133,3 +134,5 @@ main.add_command(runs.runs)
 main.add_command(extract.extract)
 main.add_command(db.db)
 main.add_command(demo.demo)
+main.add_command(cli_schedule.scheduler_command)
+main.add_command(cli_schedule.schedule_group)
