@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import threading
 import zlib
 from collections.abc import Callable
@@ -189,3 +191,53 @@ def test_racing_writers_never_create_two_rows(database_url: str, record: MakeRec
     finally:
         for database in databases:
             database.close()
+
+
+_WRITER_PROCESS = """
+import sys
+from datetime import UTC, datetime
+from pipeline.dedup import content_hash
+from pipeline.types import Article
+from storage.database import Database
+from storage.records import PageRecord
+
+url, order, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+numbers = list(range(60))
+if order == "reversed":
+    numbers.reverse()
+records = []
+for n in numbers:
+    text = f"Shared story number {n}."
+    article = Article(
+        url=f"https://news.example/s/{n}", canonical_url=f"https://news.example/s/{n}",
+        text=text, content_hash=content_hash(text), word_count=4,
+    )
+    records.append(PageRecord(article, "race", b"<p>x</p>", datetime.now(UTC)))
+with Database.open(url) as db:
+    new = failed = 0
+    for start in range(0, len(records), batch):
+        result = db.store_batch(records[start : start + batch])
+        new += result.count("new")
+        failed += result.count("failed")
+print(new, failed)
+"""
+
+
+def test_two_crawl_processes_store_every_article_once(database_url: str) -> None:
+    Database.open(database_url).close()  # migrated up front, as the CLI does
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER_PROCESS, database_url, order, batch],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for order, batch in (("forward", "7"), ("reversed", "5"))
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _, err in outputs]
+    counts = [tuple(int(x) for x in out.split()) for out, _ in outputs]
+    assert sum(new for new, _ in counts) == 60
+    assert [failed for _, failed in counts] == [0, 0]
+    with Database.open(database_url) as db:
+        assert db.count_articles(source="race") == 60
