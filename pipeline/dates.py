@@ -126,6 +126,23 @@ _UNIT_SECONDS = {
 
 def parse_date(raw: str | None, *, fetched_at: datetime | None = None) -> datetime | None:
     """A timezone-aware UTC datetime for ``raw``, or None when it holds no usable date."""
+    found = parse_date_as_written(raw, fetched_at=fetched_at)
+    return to_utc(found) if found is not None else None
+
+
+def to_utc(value: datetime) -> datetime:
+    """Aware UTC; a naive value is taken to be UTC already (see the module docstring)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def parse_date_as_written(
+    raw: str | None, *, fetched_at: datetime | None = None
+) -> datetime | None:
+    """The date in ``raw`` in its own zone: aware when ``raw`` names a zone, else naive.
+
+    Callers that hold several strings for one date use it to let a zoned string supply
+    the zone of a naive one with the same wall-clock time.
+    """
     if not raw:
         return None
     text = " ".join(raw.split())
@@ -136,9 +153,8 @@ def parse_date(raw: str | None, *, fetched_at: datetime | None = None) -> dateti
         found = _parse_relative(text, fetched_at)
     if found is None:
         return None
-    found = found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
     reference = fetched_at or datetime.now(UTC)
-    if not MIN_YEAR <= found.year <= reference.year + 1:
+    if not MIN_YEAR <= to_utc(found).year <= reference.year + 1:
         logger.debug("date %r outside the plausible range", raw)
         return None
     return found
@@ -209,6 +225,8 @@ def _from_match(match: re.Match[str]) -> datetime | None:
 
 
 def _zone(name: str | None, offset: str | None) -> timezone | None:
+    if not name and not offset:
+        return None
     delta = ZONES.get(name.lower(), timedelta(0)) if name else timedelta(0)
     if name and name.lower() not in ZONES and not offset:
         return None  # an unknown abbreviation: treat the time as naive (UTC)

@@ -119,7 +119,9 @@ def _text(element: lxml.html.HtmlElement) -> str:
 
 
 def _value(element: lxml.html.HtmlElement) -> str:
-    for attr in ("content", "datetime", "src", "href"):
+    # <abbr title="2025-03-14T10:30:00+07:00">10:30 AM</abbr> (Blogger) keeps the value in title.
+    attrs = ("title",) if element.tag == "abbr" else ("content", "datetime", "src", "href")
+    for attr in attrs:
         value = element.get(attr)
         if value:
             return " ".join(value.split())

@@ -14,7 +14,7 @@ The tree is only read, never modified: body extraction runs on it afterwards.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,13 +23,41 @@ from lxml import etree
 
 from pipeline import domfields as dom
 from pipeline.authors import clean_credits
-from pipeline.dates import parse_date
-from pipeline.jsonld import Credit, read_linked_data
+from pipeline.dates import parse_date_as_written, to_utc
+from pipeline.jsonld import Credit, LinkedData, read_linked_data
 from pipeline.language import normalize_language, resolve_language
 from pipeline.titles import clean_title
 from pipeline.urls import absolute_url, is_site_root, site_key
 
 MIN_BODY_FOR_DETECTION = 200
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "dtk:publishdate",
+    "content_publisheddate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "datemodified",
+    "last-modified",
+    "lastmod",
+    "dc.date.modified",
+    "dcterms.modified",
+)
 
 _METAS = etree.XPath("//meta[@content]")
 _LINKS = etree.XPath("//link[@href and @rel]")
@@ -114,12 +142,22 @@ def _first(*candidates: Callable[[], str | None]) -> str | None:
 def _date(
     raws: Iterable[str | None], fetched_at: datetime | None
 ) -> tuple[datetime | None, str | None]:
+    """The first parseable date; a zone-less one borrows the zone of a later string that
+    shows the same wall-clock time ("2025/03/14 10:30:00" + "Jumat, 14 Mar 2025 10:30 WIB")."""
+    first: tuple[datetime, str] | None = None
     for raw in raws:
-        if raw:
-            parsed = parse_date(raw, fetched_at=fetched_at)
-            if parsed is not None:
-                return parsed, raw
-    return None, None
+        if not raw:
+            continue
+        parsed = parse_date_as_written(raw, fetched_at=fetched_at)
+        if parsed is None:
+            continue
+        if first is None:
+            if parsed.tzinfo is not None:
+                return to_utc(parsed), raw
+            first = (parsed, raw)
+        elif parsed.tzinfo is not None and parsed.replace(tzinfo=None) == first[0]:
+            return to_utc(parsed), raw
+    return (to_utc(first[0]), first[1]) if first else (None, None)
 
 
 def _split_keywords(values: Iterable[str]) -> tuple[str, ...]:
@@ -183,53 +221,8 @@ def extract_metadata(
     )
     title = clean_title(raw_title, org_names, h1) if raw_title else None
 
-    published_at, published_raw = _date(
-        (
-            ld.published,
-            meta.first(
-                "article:published_time",
-                "og:published_time",
-                "og:article:published_time",
-                "datepublished",
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "publish_date",
-                "dtk:publishdate",
-                "content_publisheddate",
-                "parsely-pub-date",
-                "sailthru.date",
-                "dc.date.issued",
-                "dcterms.created",
-                "dc.date",
-                "date",
-            ),
-            meta.itemprop("datepublished"),
-            page.itemprop("datePublished"),
-            *page.published_dates(),
-            _url_date(url),
-        ),
-        fetched_at,
-    )
-    modified_at, modified_raw = _date(
-        (
-            ld.modified,
-            meta.first(
-                "article:modified_time",
-                "og:updated_time",
-                "og:article:modified_time",
-                "datemodified",
-                "last-modified",
-                "lastmod",
-                "dc.date.modified",
-                "dcterms.modified",
-            ),
-            meta.itemprop("datemodified"),
-            page.itemprop("dateModified"),
-            *page.modified_dates(),
-        ),
-        fetched_at,
-    )
+    published_at, published_raw = _date(_published_candidates(ld, meta, page, url), fetched_at)
+    modified_at, modified_raw = _date(_modified_candidates(ld, meta, page), fetched_at)
 
     return Metadata(
         title=title,
@@ -305,6 +298,28 @@ def _authors(
         if names.organizations and not fallback:
             fallback = names.organizations
     return fallback
+
+
+def _published_candidates(
+    ld: LinkedData, meta: _MetaTags, page: dom.PageDom, url: str
+) -> Iterator[str | None]:
+    """Publication date strings in order of trust, produced lazily (the DOM ones are dear)."""
+    yield ld.published
+    yield from meta.all(*PUBLISHED_META)
+    yield meta.itemprop("datepublished")
+    yield page.itemprop("datePublished")
+    yield from page.published_dates()
+    yield _url_date(url)
+
+
+def _modified_candidates(
+    ld: LinkedData, meta: _MetaTags, page: dom.PageDom
+) -> Iterator[str | None]:
+    yield ld.modified
+    yield from meta.all(*MODIFIED_META)
+    yield meta.itemprop("datemodified")
+    yield page.itemprop("dateModified")
+    yield from page.modified_dates()
 
 
 def _url_date(url: str) -> str | None:
