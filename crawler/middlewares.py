@@ -7,6 +7,7 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 
@@ -58,3 +59,25 @@ class SourcePagesMiddleware:
         if source:
             st.count(self.stats, source, st.PAGES)
         return response
+
+
+class SourceSpiderErrorsMiddleware:
+    """Count a callback that raised (a feed or page the spider could not handle) for its source.
+
+    Scrapy still logs the traceback; this only makes the failure show in the crawl-run record.
+    """
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SourceSpiderErrorsMiddleware:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> None:
+        source = response.meta.get(SOURCE_META)
+        # HTTP errors reach the request's errback (NewsSpider.on_error) and are counted there.
+        if source and not isinstance(exception, HttpError):
+            message = f"{type(exception).__name__} while parsing {response.url}: {exception}"
+            st.record_error(self.stats, source, st.ERRORS_SPIDER, message)

@@ -56,6 +56,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourcePagesMiddleware": 120,
 }
 
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.SourceSpiderErrorsMiddleware": 60,
+}
+
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,
 }

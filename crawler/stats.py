@@ -22,9 +22,17 @@ ERRORS_STORE = "errors/store"
 ERRORS_HTTP = "errors/http"
 ERRORS_DOWNLOAD = "errors/download"
 ERRORS_PARSE = "errors/parse"  # unreadable feed or sitemap
+ERRORS_SPIDER = "errors/spider"  # a spider callback raised
 IGNORED = "ignored"  # robots.txt and other refused downloads: policy, not an error
 OFFSITE = "offsite"  # links to hosts outside the source's allowed domains
-ERROR_KEYS = (ERRORS_EXTRACT, ERRORS_STORE, ERRORS_HTTP, ERRORS_DOWNLOAD, ERRORS_PARSE)
+ERROR_KEYS = (
+    ERRORS_EXTRACT,
+    ERRORS_STORE,
+    ERRORS_HTTP,
+    ERRORS_DOWNLOAD,
+    ERRORS_PARSE,
+    ERRORS_SPIDER,
+)
 MAX_ERROR_SAMPLES = 5
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +34,8 @@ PRIVATE_ARTICLE = "/private/secret.html"  # linked from the RSS feed, disallowed
 BROKEN_PAGES = ("/news/empty.html", "/news/binary.html")  # linked from the Atom feed
 GN_TITLE = "Google News title for a page without one"
 GN_DATE = "2026-03-04T05:06:07+07:00"
+SLOW_FEED = "/slow/feed.xml"  # answers only after SLOW_SECONDS: a crawl to interrupt
+SLOW_SECONDS = 20.0
 
 
 def article_html(path: str, title: str) -> str:
@@ -178,6 +181,8 @@ def _handler(site: Callable[[], FixtureSite]) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             current = site()
             current.requests.append(self.path)
+            if self.path == SLOW_FEED:
+                time.sleep(SLOW_SECONDS)
             page = current.pages.get(self.path.split("?", 1)[0])
             if page is None:
                 self.send_error(404)
@@ -233,6 +238,12 @@ name = "section"
 kind = "listing"
 start_urls = ["{base}/section/ai/"]
 article_pattern = "/news/[a-z0-9-]+\\\\.html$"
+
+[[sources]]
+name = "slow"
+kind = "feed"
+start_urls = ["{base}{SLOW_FEED}"]
+enabled = false
 
 [[sources]]
 name = "off"

@@ -4,14 +4,16 @@ checked through the real database."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 from conftest import REPO, crawl, crawl_env, scrapy
-from crawlsite import ARTICLES, GN_TITLE, PRIVATE_ARTICLE, FixtureSite
+from crawlsite import ARTICLES, GN_TITLE, PRIVATE_ARTICLE, SLOW_FEED, FixtureSite
 
 from storage.database import Database
 
@@ -121,6 +123,32 @@ def test_single_url_stores_that_page(site: FixtureSite, config_file: Path, db_ur
         ("section", 1, 1, "finished")
     ]
     assert site.fetched("/section/ai/") == 0  # no entry point was crawled
+
+
+def test_interrupted_crawl_is_recorded_as_interrupted(
+    site: FixtureSite, config_file: Path, db_url: str
+) -> None:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"config={config_file}"]
+    proc = subprocess.Popen(
+        [*cmd, "-a", "source=slow", "-s", "DOWNLOAD_TIMEOUT=3"],
+        cwd=REPO,
+        env=crawl_env(db_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while site.fetched(SLOW_FEED) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert site.fetched(SLOW_FEED) == 1
+    proc.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy shuts down gracefully
+    log, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, log[-4000:]
+
+    with Database.open(db_url) as db:
+        [run] = db.list_runs()
+    assert (run.source, run.status, run.finish_reason) == ("slow", "interrupted", "shutdown")
+    assert run.finished_at is not None
 
 
 def test_unknown_source_is_a_clear_error(config_file: Path, db_url: str) -> None:
