@@ -8,6 +8,7 @@ or ``pipeline``, and hand rows to ``warta.output``.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -34,6 +35,12 @@ class WartaGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            # `warta query | head`: the reader left. Point stdout at /dev/null so the
+            # interpreter's final flush cannot complain too (as the Python docs advise).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_FAILURE)
         except Exception as exc:  # the last line of defence for a user-facing tool
             app = ctx.find_object(App)
             if app is not None and app.verbose:
