@@ -155,7 +155,8 @@ def _holds_article_text(
 
 
 def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:
-    if el.tag != "p":
+    """A paragraph of prose: a <p>, or a <div> used as one (no block inside)."""
+    if el.tag != "p" and not (el.tag == "div" and not any(c.tag in clean.BLOCK_TAGS for c in el)):
         return False
     text = clean.normalize_space(el.text_content())
     density = clean.link_density(el)

@@ -35,6 +35,7 @@ BLOCK_TAGS = frozenset(
 
 # Blocks that structure text but do not make a block of their own for the leaf test.
 _BREAKS = frozenset({"br", "hr"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Containers checked as a whole for being a list of links.
 LIST_BLOCKS = ("ul", "ol", "dl", "table", "div", "section", "nav")
 
@@ -272,6 +273,8 @@ def remove_by_text(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
         kind = widget_text(text)
         if kind is None and is_read_more(el, text):
             kind = "read-more"
+        if kind is None and is_caption(el, text):
+            kind = "captions"
         if kind is not None:
             stats.count(kind)
             doomed.add(el)
@@ -285,6 +288,28 @@ def remove_by_text(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
             el.drop_tree()
 
 
+def is_caption(el: lxml.html.HtmlElement, text: str) -> bool:
+    """Short text right after an image inside a small image container: a caption/credit."""
+    if len(text) > rules.CAPTION_MAX or el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return False
+    prev = el.getprevious()
+    if prev is None or not _is_image(prev):
+        return False
+    parent = el.getparent()
+    return parent is not None and len(parent) <= 3
+
+
+def _is_image(el: lxml.html.HtmlElement) -> bool:
+    """An image, or a wrapper (link, span, div; at most 3 deep) around nothing but one."""
+    for _ in range(4):
+        if el.tag in ("img", "picture"):
+            return True
+        if len(el) != 1 or (el.text or "").strip() or (el[0].tail or "").strip():
+            return False
+        el = el[0]
+    return False
+
+
 def _under(el: lxml.html.HtmlElement, doomed: set[lxml.html.HtmlElement]) -> bool:
     return bool(doomed) and any(a in doomed for a in el.iterancestors())
 
@@ -295,13 +320,21 @@ def _linked(el: lxml.html.HtmlElement, m: Measures) -> bool:
 
 
 def is_meta_line(text: str) -> bool:
-    """A short line that is a byline, dateline, label or kicker rather than prose."""
+    """A short line that is a byline, dateline or label rather than prose."""
     if len(text) > rules.META_LINE_MAX:
         return False
     if rules.DATELINE.search(text) or rules.BYLINE.match(text):
         return True
-    words = len(text.split())
-    return words <= rules.LABEL_MAX_WORDS and not text.endswith(rules.SENTENCE_END)
+    return len(text.split()) <= rules.LABEL_MAX_WORDS and not text.endswith(rules.SENTENCE_END)
+
+
+def _is_edge_junk(el: lxml.html.HtmlElement, text: str, m: Measures, *, top: bool) -> bool:
+    """Meta lines and link-only lines; above the body also headings (title, kicker, dek)."""
+    if el.tag in ("td", "th"):
+        return False
+    if top and el.tag in HEADINGS and not text.endswith(rules.SENTENCE_END):
+        return True
+    return is_meta_line(text) or _linked(el, m)
 
 
 def _edge_junk(
@@ -309,9 +342,9 @@ def _edge_junk(
 ) -> list[lxml.html.HtmlElement]:
     """Meta-like or fully linked leaves before the first and after the last prose block."""
     junk: list[lxml.html.HtmlElement] = []
-    for ordered in (leaves, leaves[::-1]):
+    for ordered, top in ((leaves, True), (leaves[::-1], False)):
         for el, text in ordered:
-            if not (is_meta_line(text) or _linked(el, m)) or el.tag in ("td", "th"):
+            if not _is_edge_junk(el, text, m, top=top):
                 break
             junk.append(el)
     if len(junk) >= len(leaves):  # nothing but short lines: keep them, it is a short page

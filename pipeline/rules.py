@@ -159,7 +159,7 @@ PERCENT = r"\d{1,3}(?:[.,]\d+)?\s?%"
 
 # Headings/lines that introduce share bars, related lists and the like.
 SHARE_HEADINGS = re.compile(
-    r"^\s*(?:share(?: this(?: article| post| story)?)?|share on|spread the love|"
+    r"^\s*(?:share(?: this(?: article| post| story)?)?(?: (?:on|via|with) \w+)?|spread the love|"
     r"bagikan(?: artikel(?: ini)?| berita(?: ini)?)?|bagikan ke|sebarkan|compartilhe(?: isso)?|"
     r"partager|teilen|like this|suka ini|follow us|ikuti kami)\s*[:：]?\s*$",
     re.IGNORECASE,
@@ -187,7 +187,7 @@ WIDGET_LINES = re.compile(
     r"\(?add your review\)?|\(?no ratings yet\)?|"
     r"(?:post )?views\s*:\s*[\d.,]+|dilihat\s*:?\s*[\d.,]+\s*(?:kali)?|"
     r"\d+\s+\d+|"  # bare like/dislike counters "0 0"
-    r"advertisement|advertisements|iklan|sponsored|scroll to continue.*|"
+    r"advert|advertisement|advertisements|iklan|sponsored|scroll to continue.*|"
     r"-\s*advertisement\s*-|"
     r"leave a (?:reply|comment)|tinggalkan (?:balasan|komentar)|"
     r"your email address will not be published.*|"
@@ -206,7 +206,7 @@ WIDGET_LINES = re.compile(
 
 # Edge lines: bylines, datelines, labels. Shapes, not vocabularies, except the byline
 # prefix ("By", "Oleh", ...), which is short and multilingual.
-META_LINE_MAX = 120
+META_LINE_MAX = 200
 LABEL_MAX_WORDS = 5
 SENTENCE_END = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", ")")
 DATELINE = re.compile(
@@ -219,6 +219,9 @@ BYLINE = re.compile(
     r"written by|posted by|ditulis oleh)\s*[:\-]?\s+\S+(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
 )
+
+# Longest text taken for a caption when it sits right after an image (no caption markup).
+CAPTION_MAX = 300
 
 # Link density above which a block is treated as a list of links (menus, related lists).
 LINK_DENSITY_LIST = 0.6
