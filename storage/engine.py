@@ -8,6 +8,7 @@ PostgreSQL: psycopg 3, whatever spelling of the URL the user gave.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from typing import Any
@@ -34,6 +35,8 @@ def normalize_url(url: str | URL) -> URL:
 def create_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An engine for ``url`` with warta's connection settings applied."""
     parsed = normalize_url(url)
+    # JSON columns stay readable from plain SQL: ["Café"], not ["Caf\\u00e9"].
+    kwargs.setdefault("json_serializer", _json_dumps)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             # One shared connection, or every thread would see its own empty database.
@@ -44,6 +47,10 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return sa.create_engine(parsed, **kwargs)
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def writer(engine: Engine) -> Engine:

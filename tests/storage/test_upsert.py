@@ -241,3 +241,14 @@ def test_two_crawl_processes_store_every_article_once(database_url: str) -> None
     assert [failed for _, failed in counts] == [0, 0]
     with Database.open(database_url) as db:
         assert db.count_articles(source="race") == 60
+
+
+def test_json_is_stored_readable_for_sql_users(db: Database, record: MakeRecord) -> None:
+    db.store_batch([record(1, authors=("José Ortega",), tags=("kecerdasan buatan", "ü"))])
+    with db.engine.connect() as conn:
+        authors, tags = conn.execute(sa.text("SELECT authors, tags FROM articles")).one()
+    if isinstance(authors, str):  # SQLite hands back the stored text
+        assert authors == '["José Ortega"]'
+        assert tags == '["kecerdasan buatan", "ü"]'
+    else:  # PostgreSQL JSONB comes back decoded
+        assert authors == ["José Ortega"] and tags == ["kecerdasan buatan", "ü"]
