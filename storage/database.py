@@ -13,7 +13,7 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from storage import migrate, queries
 from storage.engine import create_engine, normalize_url, writer
@@ -122,29 +122,37 @@ class Database:
     # -- writes ---------------------------------------------------------------------------
 
     def store_batch(self, records: Sequence[PageRecord]) -> StoreResult:
-        """Upsert ``records`` in one transaction; on failure retry them one by one."""
+        """Upsert ``records`` in one transaction; on failure retry them one by one.
+
+        A row the database rejects becomes a "failed" outcome plus an entry in
+        ``errors``; errors about the database itself (unreachable, locked) propagate.
+        """
         result = StoreResult()
         if not records:
             return result
-        try:
-            with self._writer.begin() as conn:
-                outcomes = write_batch(conn, records)
-        except Exception as exc:
-            if _must_propagate(exc, self.backend) or len(records) == 1:
+        # Outside the try: failing to connect says nothing about any row.
+        with self._writer.connect() as conn:
+            try:
+                with conn.begin():
+                    outcomes = write_batch(conn, records)
+            except Exception as exc:  # a row-level failure, unless proven otherwise
                 if _must_propagate(exc, self.backend):
                     raise
-                outcomes = [self._fail(records[0], exc, result)]
-            else:
-                logger.warning(
-                    "Batch of %d failed (%s); retrying row by row", len(records), _describe(exc)
-                )
-                outcomes = [self._store_one(record, result) for record in records]
+                if len(records) == 1:
+                    outcomes = [self._fail(records[0], exc, result)]
+                else:
+                    logger.warning(
+                        "Batch of %d failed (%s); retrying row by row",
+                        len(records),
+                        _describe(exc),
+                    )
+                    outcomes = [self._store_one(conn, record, result) for record in records]
         result.outcomes = [(r.article.url, o) for r, o in zip(records, outcomes, strict=True)]
         return result
 
-    def _store_one(self, record: PageRecord, result: StoreResult) -> Outcome:
+    def _store_one(self, conn: Connection, record: PageRecord, result: StoreResult) -> Outcome:
         try:
-            with self._writer.begin() as conn:
+            with conn.begin():
                 return write_batch(conn, [record])[0]
         except Exception as exc:
             if _must_propagate(exc, self.backend):
@@ -154,7 +162,7 @@ class Database:
     @staticmethod
     def _fail(record: PageRecord, exc: BaseException, result: StoreResult) -> Outcome:
         message = _describe(exc)
-        logger.error("Could not store %s: %s", record.article.url, message)
+        logger.warning("Could not store %s: %s", record.article.url, message)
         result.errors.append((record.article.url, message))
         return "failed"
 

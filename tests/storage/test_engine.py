@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from storage.database import Database, default_database_url
-from storage.engine import BUSY_TIMEOUT_MS, normalize_url, writer
+from storage.engine import BUSY_TIMEOUT_MS, create_engine, normalize_url, writer
 from storage.records import PageRecord
 
 MakeRecord = Callable[..., PageRecord]
@@ -144,3 +144,13 @@ def test_in_memory_database_is_shared_across_threads(record: MakeRecord) -> None
         thread.start()
         thread.join(10)
         assert counts == [1]
+
+
+def test_an_unreachable_database_is_an_error_not_failed_rows(record: MakeRecord) -> None:
+    # Port 1 on localhost: nothing listens there, the connection is refused at once.
+    db = Database(create_engine("postgresql://nobody@127.0.0.1:1/none"))
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            db.store_batch([record(1), record(2)])
+    finally:
+        db.close()
