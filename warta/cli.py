@@ -64,6 +64,8 @@ def describe_error(exc: BaseException, app: App | None) -> tuple[int, str]:
         if where:
             message += f" ({where})"
         message += ": " + (detail[0] if detail else type(exc).__name__)
+    elif isinstance(exc, OSError) and exc.strerror and exc.filename:
+        message = f"{exc.strerror}: {exc.filename}"
     else:
         message = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
     message = mask_passwords(message)

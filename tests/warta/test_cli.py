@@ -173,6 +173,21 @@ def test_unreachable_database_is_one_line_and_masks_the_password() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("url", ["nonsense", "foo://user:s3cretpw@host/db"])
+def test_a_malformed_database_url_is_a_usage_error(url: str) -> None:
+    result = run("--database", url, "query")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: invalid database URL")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "s3cretpw" not in result.output
+
+
+def test_since_after_until_is_refused(sqlite_url: str) -> None:
+    result = run("--database", sqlite_url, "query", "--since", "1d", "--until", "7d")
+    assert result.exit_code == 2
+    assert "--since must be earlier than --until" in result.stderr
+
+
 def test_db_path_shows_the_sqlite_file_or_a_masked_url(tmp_path: Path) -> None:
     assert run("--database", f"sqlite:///{tmp_path}/w.db", "db", "path").stdout.strip() == (
         f"{tmp_path}/w.db"

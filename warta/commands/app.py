@@ -46,11 +46,11 @@ class App:
 
     def database_url(self) -> str:
         """--database, else WARTA_DATABASE_URL, else the default SQLite file."""
-        if self.database_option:
-            return self.database_option
         from storage.database import default_database_url
 
-        return default_database_url()
+        url = self.database_option or default_database_url()
+        _check_database_url(url)
+        return url
 
     def open_database(self, *, migrate: bool = True) -> Database:
         """Open the selected database (applying migrations first, as on every first use)."""
@@ -60,3 +60,25 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
+
+
+class UserError(click.ClickException):
+    """A one-line error about what the user asked for (exit code 2, like a usage error)."""
+
+    exit_code = 2
+
+
+def _check_database_url(url: str) -> None:
+    """A malformed URL is the user's mistake (exit 2), not a database failure."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from warta.output import mask_passwords
+
+    try:
+        make_url(url).get_dialect()  # also rejects an unknown scheme or driver
+    except (ArgumentError, ValueError) as exc:
+        raise UserError(
+            f"invalid database URL {mask_passwords(url)!r} ({exc}); expected e.g. "
+            "sqlite:///path/to/warta.db or postgresql+psycopg://user@host/dbname"
+        ) from exc
