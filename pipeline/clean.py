@@ -35,6 +35,7 @@ BLOCK_TAGS = frozenset(
 
 # Blocks that structure text but do not make a block of their own for the leaf test.
 _BREAKS = frozenset({"br", "hr"})
+TITLE_TAGS = ("h1", "h2", "h3", "h4", "p", "span", "div", "li")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Containers checked as a whole for being a list of links.
 LIST_BLOCKS = ("ul", "ol", "dl", "table", "div", "section", "nav")
@@ -172,23 +173,33 @@ def markup_intent(el: lxml.html.HtmlElement) -> str | None:
 
 @lru_cache(maxsize=16384)
 def _class_intent(attrs: str) -> str | None:
-    """Intent declared by a "class id" string; cached because sites repeat their classes."""
-    attrs = attrs.lower()
-    match = _BOILERPLATE_RE.search(attrs)
-    if match is None or _BODY_MARKER_RE.search(attrs):
-        return None
-    return (match.lastgroup or "markup").replace("_", "-")
+    """Intent declared by a "class id" string (cached: a site repeats its class strings)."""
+    intent = None
+    for token in attrs.lower().split():
+        if _is_marker_token(token):
+            return None
+        intent = intent or _token_intent(token)
+    return intent
+
+
+@lru_cache(maxsize=32768)
+def _token_intent(token: str) -> str | None:
+    match = _BOILERPLATE_RE.search(token)
+    return None if match is None else (match.lastgroup or "markup").replace("_", "-")
+
+
+@lru_cache(maxsize=32768)
+def _is_marker_token(token: str) -> bool:
+    return _BODY_MARKER_RE.search(token) is not None
 
 
 def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
     """Drop elements whose markup declares boilerplate, unless the valve protects them."""
     total = _plain_length(root)
     doomed: list[tuple[lxml.html.HtmlElement, str]] = []
-    skip_under: set[lxml.html.HtmlElement] = set()
-    for el in root.iter(etree.Element):
-        parent = el.getparent()
-        if parent is not None and parent in skip_under:
-            skip_under.add(el)
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
+        if not isinstance(el.tag, str):
             continue
         intent = markup_intent(el)
         if intent is None:
@@ -198,7 +209,7 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
             logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
             continue
         doomed.append((el, intent))
-        skip_under.add(el)
+        walker.skip_subtree()
     for el, intent in doomed:
         stats.count(intent)
         el.drop_tree()
@@ -365,15 +376,24 @@ def _link_runs(
 
 
 def remove_title_repeats(root: lxml.html.HtmlElement, title: str | None) -> None:
-    """Drop headings that repeat the page title (the h1 and the breadcrumb's last crumb)."""
+    """Drop headings and crumbs that repeat the page title (h1, breadcrumb's last crumb)."""
     if not title:
         return
     wanted = normalize_space(title).casefold()
-    for el in list(root.iter("h1", "h2", "h3", "p", "span", "div", "li")):
+    size = len(wanted)
+    doomed = []
+    for el in root.iter(*TITLE_TAGS):
         if len(el) > 3:
             continue
-        text = normalize_space(el.text_content()).casefold()
+        raw = el.text_content()
+        # Cheap length test first: most elements cannot be the title.
+        if not size / 3 <= len(raw) <= size * 3 + 40:
+            continue
+        text = normalize_space(raw).casefold()
         if text and (text == wanted or (len(text) > 20 and wanted.startswith(text))):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
             el.drop_tree()
 
 
