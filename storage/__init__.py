@@ -7,6 +7,7 @@
 """
 
 from storage.database import Database, default_database_url
+from storage.migrate import SchemaError
 from storage.records import (
     CrawlRunRecord,
     Outcome,
@@ -24,6 +25,7 @@ __all__ = [
     "PageRecord",
     "RawPage",
     "Revision",
+    "SchemaError",
     "StoreResult",
     "StoredArticle",
     "default_database_url",

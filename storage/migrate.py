@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection, Engine
 
 from storage.engine import writer
@@ -33,6 +34,10 @@ def alembic_config(connection: Connection | None = None) -> Config:
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
+
+
+class SchemaError(RuntimeError):
+    """The database schema cannot be brought to what this warta expects."""
 
 
 def head_revision() -> str | None:
@@ -58,6 +63,21 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
         before = MigrationContext.configure(conn).get_current_revision()
         if before == target:
             return False
+        _check_known(before)
         logger.info("Migrating database schema from %s to %s", before, target)
         command.upgrade(alembic_config(conn), revision)
     return True
+
+
+def _check_known(revision: str | None) -> None:
+    """A database migrated by a newer warta is refused with a message, not a traceback."""
+    if revision is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        script.get_revision(revision)
+    except CommandError:
+        raise SchemaError(
+            f"the database schema is at revision {revision!r}, which this version of warta "
+            f"does not know (its newest is {script.get_current_head()!r}); upgrade warta"
+        ) from None

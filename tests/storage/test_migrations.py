@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -84,3 +85,10 @@ def test_two_processes_opening_a_new_database_at_once(database_url: str) -> None
         with db.engine.connect() as conn:
             versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
         assert [v[0] for v in versions] == [migrate.head_revision()]
+
+
+def test_a_schema_from_a_newer_warta_is_refused_clearly(database_url: str) -> None:
+    with Database.open(database_url) as db, db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(migrate.SchemaError, match=r"9999_future.*upgrade warta"):
+        Database.open(database_url)
