@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -25,13 +26,16 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from warta.config import Config
 from warta.scheduling.jobs import job_id as source_job_id
 from warta.scheduling.jobs import new_scheduler, reconcile, run_once
-from warta.scheduling.lock import SchedulerAlreadyRunning, SchedulerLock
+from warta.scheduling.lock import SchedulerAlreadyRunning, SchedulerLock, pid_alive
 from warta.scheduling.runner import CrawlOptions, CrawlRunner, install_runner
 
 if TYPE_CHECKING:
-    from storage import Database
+    from storage import CrawlRunRecord, Database
 
 logger = logging.getLogger(__name__)
+
+# Runs left "running" are recent; this many of the newest runs are checked at start.
+_RECOVERY_SCAN = 1000
 
 __all__ = ["SchedulerAlreadyRunning", "SchedulerOptions", "SchedulerService"]
 
@@ -113,14 +117,9 @@ class SchedulerService:
 
     def _recover(self, scheduler: BackgroundScheduler) -> None:
         """Runs a crash left "running" become "interrupted"; their sources run again."""
-        run_ids = self.database.mark_interrupted_runs(keep_live=True)
-        sources: set[str] = set()
-        for run_id in run_ids:
-            record = self.database.get_run(run_id)
-            if record is not None:
-                sources.add(record.source)
+        sources = sorted({run.source for run in self._dead_runs()})
         enabled = {s.name for s in self.config.sources if s.enabled}
-        for name in sorted(sources):
+        for name in sources:
             job = scheduler.get_job(source_job_id(name))
             if name not in enabled:
                 logger.warning("Interrupted run of %s not repeated: source not enabled", name)
@@ -129,6 +128,45 @@ class SchedulerService:
             else:
                 run_once(scheduler, name, reason="recover")
                 logger.warning("Re-running %s, whose last run was interrupted", name)
+
+    def _dead_runs(self) -> list[CrawlRunRecord]:
+        """Mark runs whose process is gone from this host as interrupted, and return them.
+
+        Runs recorded on other hosts are left alone: this host cannot tell whether they
+        are still alive.
+        """
+        host = socket.gethostname()
+        dead: list[CrawlRunRecord] = []
+        for run in self.database.list_runs(limit=_RECOVERY_SCAN):
+            if run.status != "running":
+                continue
+            if run.hostname != host:
+                logger.warning(
+                    "Run %d of %s is marked running on host %s; not touched from here",
+                    run.id,
+                    run.source,
+                    run.hostname,
+                )
+                continue
+            if pid_alive(run.pid):
+                continue
+            self.database.finish_run(
+                run.id,
+                status="interrupted",
+                finish_reason="interrupted",
+                pages=run.pages,
+                articles_new=run.articles_new,
+                articles_updated=run.articles_updated,
+                articles_unchanged=run.articles_unchanged,
+                errors=run.errors,
+                stats=run.stats,
+                error_message=f"crawl process {run.pid} died without recording its end",
+            )
+            logger.warning(
+                "Run %d of %s was left running by a crash: interrupted", run.id, run.source
+            )
+            dead.append(run)
+        return dead
 
     def _loop(self) -> None:
         assert self._scheduler is not None

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.engine import Engine
 
@@ -30,6 +31,7 @@ JOB_FUNC = "warta.scheduling.runner:run_scheduled_crawl"
 SOURCE_PREFIX = "source:"
 ONCE_PREFIX = "once:"
 DEFAULT_MISFIRE_GRACE_SECONDS = 3600
+_RETRY_SECONDS = 1.0
 
 
 def job_id(source: str) -> str:
@@ -77,9 +79,30 @@ class SyncReport:
         return ", ".join(parts)
 
 
+class WartaScheduler(BackgroundScheduler):
+    """A BackgroundScheduler that only ever dispatches jobs while it is running.
+
+    APScheduler 3 processes due jobs one last time while shutting down, with its executor
+    already closed: the run fails and the job is advanced (or, if one-off, deleted) all
+    the same. A CLI command's short-lived, paused scheduler would thus eat the running
+    scheduler's due jobs. And one failed round (a job deleted by another process in the
+    meantime) must not kill the scheduler's thread.
+    """
+
+    def _process_jobs(self) -> float | None:
+        if self.state != STATE_RUNNING:
+            return None
+        try:
+            wait: float | None = super()._process_jobs()
+        except Exception:
+            logger.exception("Error while dispatching due jobs; retrying shortly")
+            return _RETRY_SECONDS
+        return wait
+
+
 def new_scheduler(engine: Engine, *, max_parallel: int = 1) -> BackgroundScheduler:
     """A scheduler on warta's job table; ``max_parallel`` caps concurrent crawls."""
-    return BackgroundScheduler(
+    return WartaScheduler(
         jobstores={"default": QuarantiningJobStore(engine)},
         executors={"default": ThreadPoolExecutor(max_workers=max_parallel)},
         timezone=UTC,

@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -82,14 +83,23 @@ class SchedulerLock:
         return state.hostname == self.hostname and not pid_alive(state.pid)
 
 
-def pid_alive(pid: int) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """Whether process ``pid`` exists on this host and is not a zombie."""
+    if pid is None or pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True  # exists, belongs to another user
-    return True
+    # A killed process nobody has reaped yet (an orphan under a lazy init) still answers
+    # kill(pid, 0); on Linux, /proc says whether it is a zombie.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
 def describe_lock(engine: Engine) -> str:

@@ -1,0 +1,569 @@
+"""The scheduler: real scheduler processes, real crawls of the demo sites, real time.
+
+Every end-to-end test runs ``python -m warta.cli_schedule scheduler`` as its own process
+(from a temporary directory, so nothing depends on the working directory) against the
+demo server, and reads the outcome from the database the way ``warta runs`` does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from storage import CrawlRunRecord, Database
+from storage.scheduling import JOBS_TABLE, try_acquire_lock
+from warta.cli_schedule import schedule_group
+from warta.scheduling.jobs import ONCE_PREFIX, control_scheduler, job_id
+from warta.scheduling.jobstore import QuarantiningJobStore, inspect_jobs
+from warta.scheduling.lock import SchedulerAlreadyRunning, SchedulerLock, pid_alive
+from warta.scheduling.triggers import ScheduleError, cron_trigger, cron_weekdays
+
+REPO = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+# Fast crawls; SLOW ones take several seconds, so a test can act while one is running.
+FAST = ("--set", "AUTOTHROTTLE_ENABLED=False")
+SLOW = (
+    "--set",
+    "AUTOTHROTTLE_ENABLED=False",
+    "--set",
+    "DOWNLOAD_DELAY=1",
+    "--set",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+)
+GRACE = 5.0
+
+pytestmark = pytest.mark.timeout(120)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float, every: float = 0.3) -> T:
+    """Poll ``probe`` until it returns something truthy; fail naming ``what`` otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(every)
+
+
+def write_sources(path: Path, sources: list[dict[str, Any]]) -> Path:
+    """A sources file from dicts (JSON scalars and string arrays are valid TOML values)."""
+    blocks = []
+    for source in sources:
+        lines = ["[[sources]]"] + [f"{key} = {json.dumps(value)}" for key, value in source.items()]
+        blocks.append("\n".join(lines))
+    path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
+
+
+def demo_sources(base_url: str, every: int) -> list[dict[str, Any]]:
+    from warta.demo import config_text
+
+    sources: list[dict[str, Any]] = tomllib.loads(config_text(base_url, every_seconds=every))[
+        "sources"
+    ]
+    assert len(sources) >= 2, "the demo must offer at least two sources"
+    return sources
+
+
+def with_interval(source: dict[str, Any], seconds: int) -> dict[str, Any]:
+    changed = {k: v for k, v in source.items() if k not in ("every", "schedule")}
+    changed["every"] = seconds
+    return changed
+
+
+def runs_of(db: Database, source: str) -> list[CrawlRunRecord]:
+    """The source's runs, oldest first."""
+    return sorted(db.list_runs(source=source, limit=200), key=lambda r: r.id)
+
+
+class SchedulerProcess:
+    """``warta scheduler`` in its own process, logging to a file."""
+
+    def __init__(self, tmp: Path, env: dict[str, str], *args: str, name: str = "scheduler"):
+        self.log_path = tmp / f"{name}.log"
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "warta.cli_schedule", "scheduler", *args],
+            cwd=tmp,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 30) -> float:
+        """Signal it and wait for the exit; return how long the exit took."""
+        started = time.monotonic()
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            pytest.fail(f"scheduler did not exit within {timeout}s of {sig.name}:\n{self.log()}")
+        self._log.close()
+        return time.monotonic() - started
+
+    def started(self) -> bool:
+        if self.proc.poll() is not None:
+            pytest.fail(f"scheduler exited early ({self.proc.returncode}):\n{self.log()}")
+        return "Scheduler started" in self.log()
+
+
+@pytest.fixture
+def demo_url() -> Iterator[str]:
+    from warta.demo.server import serve
+
+    server = serve(port=0)
+    try:
+        yield server.base_url
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def env(tmp_path: Path, sqlite_url: str) -> dict[str, str]:
+    out = dict(os.environ)
+    out["WARTA_DATABASE_URL"] = sqlite_url
+    out["WARTA_CONFIG"] = str(tmp_path / "sources.toml")
+    out["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), out.get("PYTHONPATH")) if p)
+    return out
+
+
+@pytest.fixture
+def db(sqlite_url: str) -> Iterator[Database]:
+    database = Database.open(sqlite_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def schedulers(tmp_path: Path) -> Iterator[list[SchedulerProcess]]:
+    """Scheduler processes a test starts; any still alive at the end are killed."""
+    started: list[SchedulerProcess] = []
+    yield started
+    for s in started:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
+def cli(args: list[str], env: dict[str, str]) -> Any:
+    result = CliRunner().invoke(schedule_group, args, env=env, catch_exceptions=False)
+    return result
+
+
+def listing(env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    result = cli(["list", "--format", "json"], env)
+    assert result.exit_code == 0, result.output
+    return {row["source"]: row for row in json.loads(result.stdout)}
+
+
+# -- cron expressions ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("*", "*"),
+        ("0", "sun"),
+        ("7", "sun"),
+        ("1-5", "mon,tue,wed,thu,fri"),
+        ("0-6", "sun,mon,tue,wed,thu,fri,sat"),
+        ("*/2", "sun,tue,thu,sat"),
+        ("sat,0", "sun,sat"),
+        ("mon-wed", "mon,tue,wed"),
+    ],
+)
+def test_cron_weekdays_mean_what_crontab_means(field: str, expected: str) -> None:
+    assert cron_weekdays(field) == expected
+
+
+def test_cron_sunday_fires_on_a_sunday() -> None:
+    trigger = cron_trigger("30 6 * * 0")
+    wednesday = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    fire = trigger.get_next_fire_time(None, wednesday)
+    assert fire == datetime(2026, 11, 29, 6, 30, tzinfo=UTC)
+    assert fire.strftime("%A") == "Sunday"
+
+
+@pytest.mark.parametrize("expression", ["* * * *", "61 * * * *", "* * * * 8", "* * * * x-y"])
+def test_bad_cron_expressions_are_refused_with_the_expression(expression: str) -> None:
+    with pytest.raises(ScheduleError, match="cron"):
+        cron_trigger(expression)
+
+
+# -- the lock, on both backends ------------------------------------------------------------
+
+
+def test_lock_refuses_a_live_scheduler_and_takes_over_a_dead_one(database_url: str) -> None:
+    with Database.open(database_url) as database:
+        first = SchedulerLock(database.engine, ttl_seconds=1.0)
+        first.acquire()
+        second = SchedulerLock(database.engine, ttl_seconds=30)
+        with pytest.raises(SchedulerAlreadyRunning, match="already running on this database"):
+            second.acquire()
+        assert first.renew()
+        # `first` stops renewing (as after kill -9 on another host): its claim expires.
+        time.sleep(1.3)
+        second.acquire()
+        assert not first.renew(), "a scheduler whose claim was taken over must learn it"
+        with pytest.raises(SchedulerAlreadyRunning):
+            first.acquire()
+        second.release()
+        first.acquire()  # released: free for anyone
+        first.release()
+
+
+def test_lock_of_a_dead_process_on_this_host_is_taken_over_at_once(database_url: str) -> None:
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead_pid = int(gone.stdout)
+    with Database.open(database_url) as database:
+        acquired, _ = try_acquire_lock(
+            database.engine,
+            holder="killed-scheduler",
+            hostname=socket.gethostname(),
+            pid=dead_pid,
+            ttl=timedelta(hours=1),
+        )
+        assert acquired
+        SchedulerLock(database.engine, ttl_seconds=30).acquire()
+
+
+# -- the job table, edited through the CLI -------------------------------------------------
+
+
+def test_sync_adds_changes_and_removes_jobs_and_keeps_pauses(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = {"WARTA_DATABASE_URL": database_url, "WARTA_CONFIG": str(tmp_path / "s.toml")}
+    feed = {"kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"]}
+    write_sources(
+        tmp_path / "s.toml",
+        [
+            {"name": "alpha", **feed, "every": 60},
+            {"name": "beta", **feed, "schedule": "0 6 * * *"},
+            {"name": "gamma", **feed, "every": 60},
+            {"name": "manual", **feed},
+        ],
+    )
+    result = cli(["sync"], env)
+    assert result.exit_code == 0, result.output
+    assert "3 added" in result.output
+    rows = listing(env)
+    assert rows["alpha"]["state"] == "scheduled"
+    assert rows["manual"]["state"] == "no schedule"
+    assert rows["beta"]["next_run_at"].endswith("06:00:00+00:00")
+    assert cli(["pause", "gamma"], env).exit_code == 0
+
+    write_sources(
+        tmp_path / "s.toml",
+        [
+            {"name": "alpha", **feed, "every": 7200},  # changed
+            {"name": "gamma", **feed, "every": 90},  # changed while paused
+            {"name": "delta", **feed, "every": 60},  # new
+            {"name": "manual", **feed, "enabled": False},
+        ],  # beta removed
+    )
+    before = datetime.now(UTC)
+    result = cli(["sync"], env)
+    assert result.exit_code == 0, result.output
+    assert "added: source:delta" in result.output
+    assert "changed: source:alpha" in result.output
+    assert "removed: source:beta" in result.output
+    rows = listing(env)
+    assert set(rows) == {"alpha", "gamma", "delta", "manual"}
+    next_alpha = datetime.fromisoformat(rows["alpha"]["next_run_at"])
+    assert next_alpha - before > timedelta(minutes=110), "the new interval takes effect"
+    assert rows["gamma"]["state"] == "paused" and rows["gamma"]["next_run_at"] is None
+    assert rows["gamma"]["schedule"] == "every 90s"
+    assert rows["manual"]["state"] == "disabled"
+    # A second sync with no change touches nothing.
+    assert "0 added, 0 changed, 0 removed, 3 unchanged" in cli(["sync"], env).output
+
+
+def test_pause_resume_and_run_now_edit_the_job_table(tmp_path: Path, sqlite_url: str) -> None:
+    env = {"WARTA_DATABASE_URL": sqlite_url, "WARTA_CONFIG": str(tmp_path / "s.toml")}
+    feed = {"kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"]}
+    write_sources(tmp_path / "s.toml", [{"name": "alpha", **feed, "every": 600}])
+    assert cli(["sync"], env).exit_code == 0
+    assert cli(["pause", "alpha"], env).exit_code == 0
+    assert listing(env)["alpha"]["state"] == "paused"
+    result = cli(["run-now", "alpha"], env)
+    assert result.exit_code == 0 and "Queued" in result.output
+    row = listing(env)["alpha"]
+    assert row["state"] == "paused", "run-now runs once without un-pausing"
+    assert datetime.fromisoformat(row["next_run_at"]) <= datetime.now(UTC)
+    assert cli(["resume", "alpha"], env).exit_code == 0
+    assert listing(env)["alpha"]["state"] == "scheduled"
+    unknown = cli(["pause", "nope"], env)
+    assert unknown.exit_code == 1 and "unknown source 'nope'" in unknown.output
+
+
+def test_a_job_that_cannot_be_imported_is_kept_reported_and_repaired(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    env = {"WARTA_DATABASE_URL": sqlite_url, "WARTA_CONFIG": str(tmp_path / "s.toml")}
+    feed = {"kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"]}
+    write_sources(
+        tmp_path / "s.toml",
+        [{"name": "alpha", **feed, "every": 60}, {"name": "beta", **feed, "every": 60}],
+    )
+    assert cli(["sync"], env).exit_code == 0
+    with Database.open(sqlite_url) as database:
+        # As after an upgrade that renamed the job function.
+        jobs = sa.table(JOBS_TABLE, sa.column("id"), sa.column("job_state"))
+        with database.engine.begin() as conn:
+            for jid in (job_id("alpha"), job_id("beta")):
+                blob = conn.execute(
+                    sa.select(jobs.c.job_state).where(jobs.c.id == jid)
+                ).scalar_one()
+                state = pickle.loads(blob)
+                state["func"] = "warta.gone_module:crawl"
+                conn.execute(
+                    sa.update(jobs).where(jobs.c.id == jid).values(job_state=pickle.dumps(state))
+                )
+        with control_scheduler(database.engine) as scheduler:
+            assert scheduler.get_jobs() == []  # APScheduler's own store would delete them here
+            store = scheduler._lookup_jobstore("default")
+            assert isinstance(store, QuarantiningJobStore)
+            assert set(store.broken) == {job_id("alpha"), job_id("beta")}
+        stored = {j.id: j for j in inspect_jobs(database.engine)}
+        assert set(stored) == {job_id("alpha"), job_id("beta")}, "nothing was deleted"
+        assert all(j.next_run_time is None for j in stored.values()), "quarantined, not due"
+    rows = listing(env)
+    assert rows["alpha"]["state"] == rows["beta"]["state"] == "broken"
+
+    # beta leaves the sources file: its broken job is reported, never silently dropped.
+    write_sources(tmp_path / "s.toml", [{"name": "alpha", **feed, "every": 60}])
+    result = cli(["sync"], env)
+    assert result.exit_code == 1
+    assert "repaired: source:alpha" in result.output
+    assert "BROKEN (kept, paused): source:beta" in result.output
+    assert "warta.gone_module" in result.output
+    rows = listing(env)
+    assert rows["alpha"]["state"] == "scheduled"
+    assert rows["beta"]["state"] == "broken"
+
+
+# -- the service, end to end ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_sources_run_repeatedly_on_schedule_and_never_overlap(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    sources = [with_interval(s, 3) for s in demo_sources(demo_url, every=3)[:2]]
+    write_sources(Path(env["WARTA_CONFIG"]), sources)
+    names = [s["name"] for s in sources]
+    proc = SchedulerProcess(tmp_path, env, "--max-parallel", "2", "--poll", "0.5", *FAST)
+    schedulers.append(proc)
+
+    def enough_runs() -> bool:
+        proc.started()
+        return all(sum(r.status == "finished" for r in runs_of(db, name)) >= 3 for name in names)
+
+    wait_for("3 finished runs of each source", enough_runs, timeout=75)
+    assert proc.stop() < GRACE + 10
+    assert proc.proc.returncode == 0, proc.log()
+    for name in names:
+        runs = [r for r in runs_of(db, name) if r.finished_at is not None]
+        assert all(r.status == "finished" for r in runs), [r.to_dict() for r in runs]
+        for earlier, later in itertools.pairwise(runs):
+            assert earlier.finished_at is not None
+            assert later.started_at >= earlier.finished_at, f"{name}: runs overlap"
+    # Three crawls of the same sites stored each article once.
+    stored = db.query_articles(limit=10_000)
+    assert len(stored) == len({a.canonical_url for a in stored}) > 0
+    assert "Traceback" not in proc.log()
+
+
+@pytest.mark.slow
+def test_sigterm_mid_crawl_stops_within_the_grace_period_and_records_the_run(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    source = with_interval(demo_sources(demo_url, every=1)[0], 1)
+    write_sources(Path(env["WARTA_CONFIG"]), [source])
+    proc = SchedulerProcess(tmp_path, env, "--grace", str(GRACE), "--poll", "0.5", *SLOW)
+    schedulers.append(proc)
+
+    def running() -> CrawlRunRecord | None:
+        proc.started()
+        return next((r for r in runs_of(db, source["name"]) if r.status == "running"), None)
+
+    run = wait_for("a running crawl", running, timeout=30)
+    time.sleep(1.5)  # well into the crawl (one page a second)
+    took = proc.stop(signal.SIGTERM)
+    assert took < GRACE + 5, f"took {took:.1f}s to stop"
+    assert proc.proc.returncode == 0, proc.log()
+    record = db.get_run(run.id)
+    assert record is not None and record.status != "running", record
+    assert record.finished_at is not None
+    assert run.pid is not None and not pid_alive(run.pid), "the crawl process is gone"
+    assert "stopping gracefully" in proc.log()
+
+
+@pytest.mark.slow
+def test_a_crawl_over_its_time_limit_is_stopped_and_recorded(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    source = with_interval(demo_sources(demo_url, every=1)[0], 3600)
+    write_sources(Path(env["WARTA_CONFIG"]), [source])
+    name = source["name"]
+    assert cli(["sync"], env).exit_code == 0
+    assert cli(["run-now", name], env).exit_code == 0
+    proc = SchedulerProcess(
+        tmp_path, env, "--time-limit", "3", "--grace", "3", "--poll", "0.5", *SLOW
+    )
+    schedulers.append(proc)
+
+    def ended() -> CrawlRunRecord | None:
+        proc.started()
+        return next((r for r in runs_of(db, name) if r.status != "running"), None)
+
+    record = wait_for("the run to end", ended, timeout=40)
+    assert record.status in ("interrupted", "failed", "finished"), record
+    assert record.finished_at is not None
+    assert (record.finished_at - record.started_at).total_seconds() < 3 + 3 + 3
+    assert "time limit" in proc.log()
+    proc.stop()
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_then_restart_reruns_the_interrupted_source_without_duplicates(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    source = with_interval(demo_sources(demo_url, every=1)[0], 1)
+    name = source["name"]
+    config = Path(env["WARTA_CONFIG"])
+    write_sources(config, [source])
+    first = SchedulerProcess(tmp_path, env, "--poll", "0.5", *SLOW, name="first")
+    schedulers.append(first)
+
+    def running() -> CrawlRunRecord | None:
+        first.started()
+        return next((r for r in runs_of(db, name) if r.status == "running"), None)
+
+    lost = wait_for("a running crawl", running, timeout=30)
+    time.sleep(1.5)
+    first.proc.kill()  # SIGKILL: no clean-up at all
+    first.proc.wait()
+    assert lost.pid is not None
+    wait_for("the orphaned crawl to die with its scheduler", lambda: not pid_alive(lost.pid), 10)
+    assert db.get_run(lost.id).status == "running"  # type: ignore[union-attr]
+
+    # Restart with a schedule that will not fire soon: only crash recovery can re-run it.
+    write_sources(config, [with_interval(source, 3600)])
+    second = SchedulerProcess(tmp_path, env, "--poll", "0.5", *FAST, name="second")
+    schedulers.append(second)
+
+    def rerun() -> CrawlRunRecord | None:
+        second.started()
+        return next(
+            (r for r in runs_of(db, name) if r.id > lost.id and r.status == "finished"), None
+        )
+
+    wait_for("the interrupted source to be re-run", rerun, timeout=45)
+    second.stop()
+    assert second.proc.returncode == 0, second.log()
+    record = db.get_run(lost.id)
+    assert record is not None and record.status == "interrupted"
+    assert f"Re-running {name}" in second.log()
+    stored = db.query_articles(source=name, limit=10_000)
+    assert stored and len(stored) == len({a.canonical_url for a in stored})
+    assert db.count_articles(source=name) == len(stored)
+
+
+@pytest.mark.slow
+def test_a_second_scheduler_on_the_same_database_is_refused(
+    tmp_path: Path, database_url: str, env: dict[str, str], schedulers: list[Any]
+) -> None:
+    env = {**env, "WARTA_DATABASE_URL": database_url}
+    feed = {"kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"], "every": 3600}
+    write_sources(Path(env["WARTA_CONFIG"]), [{"name": "alpha", **feed}])
+    first = SchedulerProcess(tmp_path, env, "--poll", "0.5", name="first")
+    schedulers.append(first)
+    wait_for("the first scheduler", first.started, timeout=30)
+    second = subprocess.run(
+        [sys.executable, "-m", "warta.cli_schedule", "scheduler"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode == 1
+    assert "another warta scheduler is already running on this database" in second.stderr
+    assert f"pid {first.proc.pid}" in second.stderr
+    assert first.proc.poll() is None, "the first scheduler is unaffected"
+    assert first.stop() < 10 and first.proc.returncode == 0
+    # Once the first has stopped, a new scheduler may start.
+    third = SchedulerProcess(tmp_path, env, "--poll", "0.5", name="third")
+    schedulers.append(third)
+    wait_for("a scheduler after the first stopped", third.started, timeout=30)
+    third.stop()
+
+
+@pytest.mark.slow
+def test_run_now_and_sync_reach_a_running_scheduler(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    demo = demo_sources(demo_url, every=3600)
+    alpha, beta = with_interval(demo[0], 3600), with_interval(demo[1], 2)
+    config = Path(env["WARTA_CONFIG"])
+    write_sources(config, [alpha])
+    proc = SchedulerProcess(tmp_path, env, "--poll", "0.5", *FAST)
+    schedulers.append(proc)
+    wait_for("the scheduler", proc.started, timeout=30)
+
+    assert cli(["run-now", alpha["name"]], env).exit_code == 0
+    wait_for(
+        "the run-now crawl",
+        lambda: any(r.status == "finished" for r in runs_of(db, alpha["name"])),
+        timeout=30,
+    )
+    assert not any(j.id.startswith(ONCE_PREFIX) for j in inspect_jobs(db.engine))
+
+    write_sources(config, [alpha, beta])  # a source is added to the file ...
+    result = cli(["sync"], env)  # ... and `warta schedule sync` picks it up
+    assert f"added: source:{beta['name']}" in result.output
+    wait_for(
+        "a crawl of the newly added source",
+        lambda: any(r.status == "finished" for r in runs_of(db, beta["name"])),
+        timeout=30,
+    )
+    rows = listing(env)
+    assert rows[beta["name"]]["last_status"] == "finished"
+    assert rows[alpha["name"]]["consecutive_failures"] == 0
+    proc.stop()
+    assert proc.proc.returncode == 0, proc.log()
