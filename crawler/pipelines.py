@@ -12,6 +12,7 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler import stats as st
 from crawler.context import database_url
@@ -24,6 +25,9 @@ from storage.database import Database
 from storage.records import PageRecord
 
 logger = logging.getLogger(__name__)
+
+# Close reason when the database fails as a whole; the crawl run is then recorded "failed".
+STORE_ERROR_REASON = "store_error"
 
 
 class ExtractPipeline:
@@ -83,6 +87,7 @@ class StorePipeline:
         self.batch_size = batch_size
         self.batch: list[PageRecord] = []
         self.db: Database | None = None
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -99,6 +104,7 @@ class StorePipeline:
         return item
 
     def close_spider(self) -> None:
+        self.closing = True
         self.flush()
         if self.db is not None:
             self.db.close()
@@ -109,15 +115,23 @@ class StorePipeline:
             return
         try:
             result = self.db.store_batch(batch)
-            outcomes = [outcome for _, outcome in result.outcomes]
-            errors = dict(result.errors)
-        except Exception as exc:  # the database itself failed: count every row, keep crawling
-            logger.exception("Storing a batch of %d pages failed", len(batch))
-            outcomes = ["failed"] * len(batch)
-            errors = {r.article.url: f"{type(exc).__name__}: {exc}" for r in batch}
+        except Exception as exc:  # the database itself failed, not one row: stop the crawl
+            logger.error("Database error storing %d pages; stopping the crawl: %s", len(batch), exc)
+            for record in batch:
+                self._count(record, "failed", f"{type(exc).__name__}: {exc}")
+            self._stop_crawl(STORE_ERROR_REASON)
+            return
+        errors = dict(result.errors)
         # Outcomes come in record order (Database.store_batch contract).
-        for record, outcome in zip(batch, outcomes, strict=True):
+        for record, (_, outcome) in zip(batch, result.outcomes, strict=True):
             self._count(record, outcome, errors.get(record.article.url))
+
+    def _stop_crawl(self, reason: str) -> None:
+        """Close the spider (pages fetched from now on could not be stored anyway)."""
+        engine = self.crawler.engine
+        if engine is not None and engine.running and not self.closing:
+            self.closing = True
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def _count(self, record: PageRecord, outcome: str, error: str | None) -> None:
         stats = _stats(self.crawler)

@@ -18,7 +18,7 @@ PAGE_OUTCOMES = ("new", "updated", "unchanged", "failed", "error")
 # Counter names (suffixes after warta/ and warta/source/<name>/).
 PAGES = "pages"
 ERRORS_EXTRACT = "errors/extract"
-ERRORS_STORE = "errors/store"
+ERRORS_STORE = "articles/failed"  # a row the database refused
 ERRORS_HTTP = "errors/http"
 ERRORS_DOWNLOAD = "errors/download"
 ERRORS_PARSE = "errors/parse"  # unreadable feed or sitemap

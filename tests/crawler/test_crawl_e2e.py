@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from conftest import REPO, crawl, crawl_env, scrapy
 from crawlsite import ARTICLES, GN_TITLE, PRIVATE_ARTICLE, SLOW_FEED, FixtureSite
 
@@ -35,8 +36,9 @@ def runs_by_source(db: Database) -> dict[str, dict[str, object]]:
 
 
 def test_crawl_stores_every_article_once_and_records_one_run_per_source(
-    site: FixtureSite, config_file: Path, db_url: str
+    site: FixtureSite, config_file: Path, database_url: str
 ) -> None:
+    db_url = database_url  # SQLite and PostgreSQL
     crawl(config_file, db_url)
 
     with Database.open(db_url) as db:
@@ -79,8 +81,9 @@ def test_crawl_stores_every_article_once_and_records_one_run_per_source(
 
 
 def test_second_identical_crawl_adds_no_rows(
-    site: FixtureSite, config_file: Path, db_url: str
+    site: FixtureSite, config_file: Path, database_url: str
 ) -> None:
+    db_url = database_url  # SQLite and PostgreSQL
     crawl(config_file, db_url)
     crawl(config_file, db_url)
 
@@ -96,6 +99,44 @@ def test_second_identical_crawl_adds_no_rows(
         assert run["articles_new"] == 0 and run["articles_updated"] == 0, run
         expected_unchanged = new + (1 if source == "rss" else 0)
         assert run["articles_unchanged"] == expected_unchanged, run
+
+
+def test_changed_article_is_updated_on_the_next_crawl(
+    site: FixtureSite, config_file: Path, db_url: str
+) -> None:
+    crawl(config_file, db_url, "-a", "source=rss")
+    path = "/news/rss-2.html"
+    content_type, body = site.pages[path]
+    site.pages[path] = (content_type, body.replace(b"Paragraph 1 ", b"Corrected paragraph 1 "))
+    crawl(config_file, db_url, "-a", "source=rss")
+
+    with Database.open(db_url) as db:
+        article = db.get_article(site.url(path))
+        latest = db.list_runs(source="rss")[0]
+        assert db.count_articles() == 2
+    assert article is not None and article.version == 2
+    assert "Corrected paragraph 1" in article.text
+    assert (latest.articles_new, latest.articles_updated, latest.articles_unchanged) == (0, 1, 2)
+
+
+def test_database_failure_stops_the_crawl_and_fails_the_run(config_file: Path, db_url: str) -> None:
+    # A migrated database whose articles table is gone: every write fails at the database
+    # level (not one bad row), so the crawl stops instead of fetching pages it cannot keep.
+    with Database.open(db_url):
+        pass
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE articles"))
+    engine.dispose()
+
+    result = crawl(config_file, db_url, "-a", "source=maps", "-s", "WARTA_STORE_BATCH_SIZE=1")
+
+    assert "stopping the crawl" in result.log
+    with Database.open(db_url) as db:
+        [run] = db.list_runs()
+    assert (run.status, run.finish_reason) == ("failed", "store_error")
+    assert run.errors >= 1 and run.articles_new == 0
+    assert "OperationalError" in (run.error_message or "")
 
 
 def test_named_source_only_crawls_that_source(
