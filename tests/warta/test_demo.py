@@ -27,6 +27,7 @@ from warta.demo import (
     config_text,
     disallowed_urls,
     expected_articles,
+    misdeclared_urls,
     serve,
 )
 from warta.demo.common import date_en, date_id
@@ -68,11 +69,13 @@ def test_at_least_30_articles_in_both_languages(server: DemoServer) -> None:
 
 
 def test_every_article_page_serves_its_story_and_its_widgets(server: DemoServer) -> None:
+    misdeclared = set(misdeclared_urls(server.base_url))
     for exp in expected_articles(server.base_url):
         status, ctype, body = fetch(exp.url)
         assert status == 200, exp.url
         assert ctype == "text/html; charset=utf-8"
-        page = html.unescape(body.decode("utf-8"))
+        encoding = "cp1252" if exp.url in misdeclared else "utf-8"
+        page = html.unescape(body.decode(encoding))
         tree = lxml_html.fromstring(body)
         assert tree.xpath("string(//h1)").strip() == exp.title
         assert tree.xpath("//link[@rel='canonical']/@href") == [exp.url]
@@ -94,6 +97,18 @@ def test_every_article_page_serves_its_story_and_its_widgets(server: DemoServer)
         for widget in exp.must_not_contain:
             assert widget in page, (exp.url, widget)
             assert not any(widget in p for p in exp.paragraphs), (exp.url, widget)
+
+
+def test_one_page_is_cp1252_declared_as_utf8(server: DemoServer) -> None:
+    (url,) = misdeclared_urls(server.base_url)
+    status, ctype, body = fetch(url)
+    assert status == 200
+    assert ctype == "text/html; charset=utf-8" and b'<meta charset="UTF-8" />' in body
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    exp = next(e for e in expected_articles(server.base_url) if e.url == url)
+    assert any("“" in p for p in exp.paragraphs)  # curly quotes: 0x93/0x94 in cp1252
+    assert all(p in html.unescape(body.decode("cp1252")) for p in exp.paragraphs)
 
 
 def test_human_readable_dates_in_the_dom(server: DemoServer) -> None:

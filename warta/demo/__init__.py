@@ -17,6 +17,7 @@ from warta.demo.site import (
     article_urls,
     disallowed_urls,
     expected_articles,
+    misdeclared_urls,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "config_text",
     "disallowed_urls",
     "expected_articles",
+    "misdeclared_urls",
     "serve",
 ]
 

@@ -146,6 +146,7 @@ STORIES: tuple[Story, ...] = (
         ),
     ),
     Story(
+        # typographic quotes on purpose: this page is served as cp1252 bytes declared UTF-8
         slug="publishers-sue-quillstack-over-training-data",
         title="Regional publishers sue Quillstack, alleging articles were copied to train "
         "its model",
@@ -160,11 +161,11 @@ STORIES: tuple[Story, ...] = (
             "popular writing assistant, accusing it of copying hundreds of thousands of articles "
             "without permission to train its language model.",
             "The complaint, filed in federal court in New York, alleges that Quillstack's crawler "
-            "ignored instructions in the publishers' site files that asked automated agents not "
+            "ignored instructions in the publishers’ site files that asked automated agents not "
             "to collect their pages, and that the assistant can reproduce long passages of "
             "paywalled stories when prompted with their opening lines.",
             "Quillstack said in a statement that it respects publishers' choices, that its "
-            'crawler identifies itself, and that it would "vigorously defend" the case. The '
+            "crawler identifies itself, and that it would “vigorously defend” the case. The "
             "company has signed licensing deals with several national outlets over the past year.",
             "Media lawyers say the case could test whether training on news content counts as "
             "fair use when the resulting product competes with the original publishers for "

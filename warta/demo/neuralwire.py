@@ -29,6 +29,9 @@ NAME = "NeuralWire"
 FEED_TRACKING = "?utm_source=rss&utm_medium=rss&utm_campaign=neuralwire-feed"
 SPONSORED_PATH = f"/{KEY}/partner/sponsored-how-vectorly-cut-inference-costs.html"
 DISALLOWED = (f"/{KEY}/partner/",)
+# An old CMS bug kept alive on purpose: this page's bytes are Windows-1252 while both the
+# HTTP header and <meta charset> say UTF-8 (its curly quotes are then invalid UTF-8).
+MISDECLARED_SLUG = "publishers-sue-quillstack-over-training-data"
 
 WIDGET_TEXT = (
     "- Advertisement -",
@@ -377,6 +380,11 @@ def _feed(base: str) -> Resource:
 
 def pages(base: str) -> dict[str, Resource]:
     out = {article_path(s): html_resource(article_page(base, s)) for s in STORIES}
+    bad = next(s for s in STORIES if s.slug == MISDECLARED_SLUG)
+    out[article_path(bad)] = Resource(
+        article_page(base, bad).encode("cp1252", errors="xmlcharrefreplace"),
+        "text/html; charset=utf-8",
+    )
     newest = sorted(STORIES, key=lambda s: s.published_utc, reverse=True)
     out[f"/{KEY}/"] = html_resource(listing_page(base, "Latest news", f"{base}/{KEY}/", newest))
     groups: dict[str, tuple[str, list[Story]]] = {}

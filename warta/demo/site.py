@@ -153,6 +153,13 @@ def disallowed_urls(base_url: str) -> list[str]:
     ]
 
 
+def misdeclared_urls(base_url: str) -> list[str]:
+    """Article pages whose bytes are Windows-1252 although header and meta say UTF-8."""
+    base = base_url_of(base_url)
+    story = next(s for s in neuralwire.STORIES if s.slug == neuralwire.MISDECLARED_SLUG)
+    return [base + neuralwire.article_path(story)]
+
+
 def robots_txt(base_url: str) -> str:
     base = base_url_of(base_url)
     rules = "".join(f"Disallow: {path}\n" for site in SITES for path in site.disallowed)
