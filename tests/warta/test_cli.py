@@ -616,3 +616,49 @@ def test_crawl_stores_a_feed_and_prints_a_summary(tiny_site: str, tmp_path: Path
     assert f"Database: {url}" in done.stderr
     stored = query(url)
     assert sorted(titles(stored)) == ["Chip export rules tighten", "Open weights model ships"]
+
+
+# --- demo commands -----------------------------------------------------------------
+
+
+def test_demo_config_prints_a_valid_sources_file(tmp_path: Path) -> None:
+    from warta.config import load_config
+
+    result = run("demo", "config", "--port", "9999", "--every", "10")
+    assert result.exit_code == 0
+    path = tmp_path / "demo.toml"
+    path.write_text(result.stdout)
+    config = load_config(path)
+    assert len(config.sources) >= 3
+    for source in config.sources:
+        assert all(url.startswith("http://127.0.0.1:9999/") for url in source.start_urls)
+        assert source.schedule.every_seconds == 10
+
+
+@pytest.mark.slow
+def test_demo_serve_prints_its_url_serves_and_stops_on_sigterm() -> None:
+    import signal
+    import urllib.request
+
+    from warta.demo import article_urls
+
+    proc = subprocess.Popen(
+        [str(WARTA_BIN), "demo", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:")
+        first = article_urls(base_url)[0]
+        with urllib.request.urlopen(first, timeout=10) as response:
+            assert response.status == 200
+            assert response.headers.get_content_type() == "text/html"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

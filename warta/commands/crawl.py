@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from warta.commands.app import App, pass_app
+from warta.commands.demo import DEMO_PORT
 from warta.output import (
     Column,
     emit,
@@ -22,8 +23,11 @@ from warta.output import (
     stderr_console,
 )
 
+if TYPE_CHECKING:
+    from warta.demo.server import DemoServer
+
 SUMMARY_COLUMNS = (
-    Column("source", "source", max_width=30, flex=True),
+    Column("source", "source", max_width=30),
     Column("status", "status"),
     Column("finish_reason", "reason", max_width=24, flex=True),
     Column("pages", "pages", justify="right"),
@@ -91,13 +95,28 @@ def _config_file(app: App, demo: bool) -> Iterator[Path]:
         yield app.config_path
         return
     from warta.demo import config_text
-    from warta.demo.server import serve
 
-    with serve(0) as server, tempfile.TemporaryDirectory(prefix="warta-demo-") as tmp:
+    with _demo_server() as server, tempfile.TemporaryDirectory(prefix="warta-demo-") as tmp:
         path = Path(tmp) / "demo-sources.toml"
         path.write_text(config_text(server.base_url), encoding="utf-8")
         click.echo(f"Demo sites serving at {server.base_url}", err=True)
         yield path
+
+
+def _demo_server() -> DemoServer:
+    """The demo on its usual port, so a repeated demo crawl finds the same article URLs
+    (and stores nothing twice); any free port when that one is taken."""
+    from warta.demo.server import serve
+
+    try:
+        return serve(DEMO_PORT)
+    except OSError:
+        click.echo(
+            f"Port {DEMO_PORT} is busy; serving the demo on another port, so its article "
+            "URLs differ from earlier demo crawls.",
+            err=True,
+        )
+        return serve(0)
 
 
 def _check_sources(
@@ -130,7 +149,7 @@ def _run_with_progress(
 
     counts: Counter[str] = Counter()
     console = stderr_console()
-    with console.status("Starting crawl…") as status:
+    with console.status("Crawling…") as status:
 
         def on_page(url: str, outcome: str) -> None:
             counts["pages"] += 1
@@ -140,7 +159,9 @@ def _run_with_progress(
             # A Text renderable: a URL is shown as-is, never parsed as rich markup.
             line = Text(
                 f"Crawling: {counts['pages']} pages, {stored} articles stored "
-                f"({counts['new']} new, {failed} errors) · {sanitize(url)[:80]}"
+                f"({counts['new']} new, {failed} errors) · {sanitize(url)}",
+                no_wrap=True,
+                overflow="ellipsis",
             )
             status.update(line)
 

@@ -10,6 +10,8 @@ from types import FrameType
 import click
 
 DEMO_HOST = "127.0.0.1"
+# One fixed default port: article URLs include it, so the same port means the same articles.
+DEMO_PORT = 8765
 
 
 def demo_base_url(port: int) -> str:
@@ -32,7 +34,7 @@ def demo() -> None:
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=8765,
+    default=DEMO_PORT,
     show_default=True,
     help="Port on 127.0.0.1 (0 picks a free one).",
 )
@@ -74,7 +76,7 @@ def serve(port: int) -> None:
 @click.option(
     "--port",
     type=click.IntRange(1, 65535),
-    default=8765,
+    default=DEMO_PORT,
     show_default=True,
     help="Port the demo server listens on.",
 )

@@ -9,7 +9,7 @@ from warta.output import Column, emit, format_option, resolve_format, short_date
 
 RUN_COLUMNS = (
     Column("id", "id", justify="right"),
-    Column("source", "source", max_width=24, flex=True),
+    Column("source", "source", max_width=24),
     Column("status", "status"),
     Column("started_at", "started", render=short_datetime),
     Column("pages", "pages", justify="right"),
