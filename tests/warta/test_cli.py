@@ -551,6 +551,27 @@ def test_crawl_of_an_unknown_source_lists_the_known_ones(sources_file: Path) -> 
     assert "ai-daily, kabar-ai" in result.stderr
 
 
+def test_crawl_with_an_unreachable_database_fails_before_fetching(sources_file: Path) -> None:
+    url = "postgresql+psycopg://warta:pw@127.0.0.1:1/warta?connect_timeout=2"
+    result = CliRunner().invoke(main, ["--config", str(sources_file), "--database", url, "crawl"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: database unavailable")
+
+
+def test_crawl_refuses_demo_with_url() -> None:
+    result = run("crawl", "--demo", "--url", "https://example.com/a")
+    assert result.exit_code == 2
+    assert "--demo and --url cannot be combined" in result.stderr
+
+
+def test_crawl_with_no_enabled_source_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "off.toml"
+    path.write_text(SOURCES_TOML.replace('language = "en"', 'language = "en"\nenabled = false'))
+    result = run("--config", str(path), "crawl")
+    assert result.exit_code == 2
+    assert "no enabled sources" in result.stderr
+
+
 # --- a real crawl, in a subprocess (Scrapy's reactor runs once per process) --------
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
@@ -616,6 +637,18 @@ def test_crawl_stores_a_feed_and_prints_a_summary(tiny_site: str, tmp_path: Path
     assert f"Database: {url}" in done.stderr
     stored = query(url)
     assert sorted(titles(stored)) == ["Chip export rules tighten", "Open weights model ships"]
+    # one page again, by URL: already stored, so unchanged, and no new row
+    done = subprocess.run(
+        [*argv, "crawl", "--url", f"{tiny_site}/news/chip-export", "-f", "json"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    (again,) = json.loads(done.stdout)
+    assert (again["articles_new"], again["articles_unchanged"]) == (0, 1)
+    assert len(query(url)) == 2
 
 
 # --- demo commands -----------------------------------------------------------------
