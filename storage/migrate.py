@@ -7,7 +7,9 @@ so the second process waits, then finds the schema already at head.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,21 +29,24 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK_KEY = 0x7761727461
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+class SchemaError(RuntimeError):
+    """The database schema cannot be brought to what this warta expects."""
+
+
+def alembic_config(
+    connection: Connection | None = None, *, script_location: Path = MIGRATIONS_DIR
+) -> Config:
     """An Alembic config built in code; ``connection`` is used by env.py when given."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(script_location))
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
 
 
-class SchemaError(RuntimeError):
-    """The database schema cannot be brought to what this warta expects."""
-
-
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision(script_location: Path = MIGRATIONS_DIR) -> str | None:
+    config = alembic_config(script_location=script_location)
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -50,30 +55,61 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> bool:
+def upgrade(
+    engine: Engine, revision: str = "head", *, script_location: Path = MIGRATIONS_DIR
+) -> bool:
     """Bring the schema to ``revision``; return True when something was applied."""
-    target = head_revision() if revision == "head" else revision
+    target = head_revision(script_location) if revision == "head" else revision
     if current_revision(engine) == target:
         # The common case, checked without the write lock so opening the database for a
         # query never waits behind a crawl's write transaction.
         return False
-    with writer(engine).begin() as conn:
+    with writer(engine).connect() as conn, _sqlite_foreign_keys_off(conn), conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
         before = MigrationContext.configure(conn).get_current_revision()
         if before == target:
             return False
-        _check_known(before)
+        _check_known(before, script_location)
         logger.info("Migrating database schema from %s to %s", before, target)
-        command.upgrade(alembic_config(conn), revision)
+        command.upgrade(alembic_config(conn, script_location=script_location), revision)
+        _check_foreign_keys(conn)
     return True
 
 
-def _check_known(revision: str | None) -> None:
+@contextlib.contextmanager
+def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """Switch SQLite's foreign keys off while migrating.
+
+    Alembic's batch mode rebuilds a table (copy, DROP, rename); with foreign keys on, the
+    DROP of ``articles`` would cascade-delete every revision and raw page. The pragma is a
+    no-op inside a transaction, so it is set on the bare connection before BEGIN.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    dbapi.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        dbapi.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return  # PostgreSQL checks every constraint as the migration runs
+    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if problems:
+        raise SchemaError(f"migration left rows with broken foreign keys: {problems[:5]}")
+
+
+def _check_known(revision: str | None, script_location: Path) -> None:
     """A database migrated by a newer warta is refused with a message, not a traceback."""
     if revision is None:
         return
-    script = ScriptDirectory.from_config(alembic_config())
+    script = ScriptDirectory.from_config(alembic_config(script_location=script_location))
     try:
         script.get_revision(revision)
     except CommandError:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +17,9 @@ from alembic.runtime.migration import MigrationContext
 from storage import migrate
 from storage.database import Database
 from storage.models import Base
+from storage.records import PageRecord
+
+MakeRecord = Callable[..., PageRecord]
 
 TABLES = {"articles", "article_revisions", "raw_pages", "crawl_runs", "alembic_version"}
 
@@ -92,3 +98,50 @@ def test_a_schema_from_a_newer_warta_is_refused_clearly(database_url: str) -> No
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
     with pytest.raises(migrate.SchemaError, match=r"9999_future.*upgrade warta"):
         Database.open(database_url)
+
+
+_BATCH_MIGRATION = '''
+"""A later migration that rebuilds the articles table on SQLite (batch mode)."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9000_test_batch"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Forced on SQLite (as a type change or a dropped column would); plain ALTER elsewhere.
+    recreate = "always" if op.get_context().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("articles", recreate=recreate) as batch:
+        batch.add_column(sa.Column("cluster_id", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_column("cluster_id")
+'''
+
+
+def test_a_table_rebuild_keeps_dependent_rows(
+    database_url: str, tmp_path: Path, record: MakeRecord
+) -> None:
+    """Rebuilding ``articles`` must not cascade-delete revisions and raw pages."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    head = migrate.head_revision()
+    (scripts / "versions" / "9000_test_batch.py").write_text(_BATCH_MIGRATION.format(head=head))
+    with Database.open(database_url) as db:
+        db.store_batch([record(1)])
+        db.store_batch([record(1, text="A second body.")])
+        assert migrate.upgrade(db.engine, script_location=scripts) is True
+        assert db.schema_revision() == "9000_test_batch"
+        article = db.get_article(record(1).article.canonical_url)
+        assert article is not None and article.version == 2
+        assert len(db.list_revisions(article.id)) == 1
+        assert db.get_raw_page(article.id) is not None
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT cluster_id FROM articles").all() == [(None,)]
+            if conn.dialect.name == "sqlite":  # and the pooled connection has them back on
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
