@@ -53,7 +53,11 @@ _REACTION_RUN = re.compile(
     rf"^\s*(?:(?:{_EMOTION})(?:\s+(?:{_EMOTION}))?\s*{rules.PERCENT}\s*){{2,}}$",
     re.IGNORECASE,
 )
-_STAR_RUN = re.compile(r"^\s*(?:\d\s*(?:star|stars|bintang)\s*\d{1,3}\s*%\s*){2,}$", re.I)
+_STAR_RUN = re.compile(
+    r"^\s*(?:average rating|rata-rata(?: rating| penilaian)?|rating)?\s*[\d.,]*\s*"
+    r"(?:\d\s*(?:star|stars|bintang)\s*\d{1,3}\s*%\s*){2,}(?:\(?add your review\)?)?\s*$",
+    re.IGNORECASE,
+)
 _SPACE = re.compile(r"\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # All text of an element without building Python strings per node.
@@ -270,10 +274,18 @@ def remove_by_text(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
         if el is root or _under(el, doomed):
             continue
         full = m.full.get(el, 0)
-        if full and 1 - m.plain[el] / full >= rules.LINK_DENSITY_LIST and m.plain[el] < 200:
+        if not full:
+            continue
+        kind = None
+        if 1 - m.plain[el] / full >= rules.LINK_DENSITY_LIST and m.plain[el] < 200:
             if len(el.findall(".//a")) >= 2:
-                stats.count("link-dense")
-                doomed.add(el)
+                kind = "link-dense"
+        elif full <= rules.WIDGET_MAX_CHARS:
+            # Widgets spread over several small blocks (a reaction bar, a rating table).
+            kind = widget_text(normalize_space(el.text_content()))
+        if kind is not None:
+            stats.count(kind)
+            doomed.add(el)
     leaves: list[tuple[lxml.html.HtmlElement, str]] = []
     for el in m.leaf_blocks:
         if el is root or _under(el, doomed):

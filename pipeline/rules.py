@@ -80,7 +80,8 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
                     r"top-posts", r"popular", r"trending", r"recommend", r"more-from",
                     r"also-read", r"baca-?juga", r"read-?more", r"more-stories",
                     r"recirc", r"outbrain", r"taboola", r"terkait", r"terpopuler",
-                    r"inline-related", r"you-may-like", r"might-like", r"next-article"),
+                    r"inline-related", r"irp-(?:box|shortcode)", r"you-may-like", r"might-like",
+                    r"next-article"),
         # 10: newsletter sign-ups
         "newsletter": (r"newsletter", r"mc4wp", r"mailchimp", r"tnp-", r"subscri",
                        r"signup", r"sign-up", r"optin", r"opt-in"),
@@ -219,6 +220,9 @@ BYLINE = re.compile(
     r"written by|posted by|ditulis oleh)\s*[:\-]?\s+\S+(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
 )
+
+# Containers up to this many characters are also checked as one widget (reaction bars).
+WIDGET_MAX_CHARS = 400
 
 # Longest text taken for a caption when it sits right after an image (no caption markup).
 CAPTION_MAX = 300
