@@ -59,7 +59,8 @@ class CrawlRunRecorder:
             return
         stats = self.crawler.stats
         assert stats is not None
-        with Database.open(self.url) as db:
+        # migrate=False: spider_opened already brought the schema to head.
+        with Database.open(self.url, migrate=False) as db:
             for source, run_id in self.run_ids.items():
                 db.finish_run(run_id, finish_reason=reason, **run_counts(stats, source, reason))
         logger.info("Recorded crawl runs %s (%s)", self.run_ids, reason)

@@ -53,6 +53,8 @@ class ExtractPipeline:
         except Exception as exc:  # ExtractionError or an extractor bug: never stop the crawl
             kind = "extraction failed" if isinstance(exc, ExtractionError) else "extractor crashed"
             message = f"{kind} for {item.url}: {exc}"
+            if not isinstance(exc, ExtractionError):
+                logger.exception("Extractor bug on %s", item.url)  # keep the traceback
             st.record_error(_stats(self.crawler), item.source, st.ERRORS_EXTRACT, message)
             self.crawler.signals.send_catch_log(
                 st.page_processed, url=item.url, source=item.source, outcome="error"
