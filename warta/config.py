@@ -30,6 +30,7 @@ crawled on demand. Every problem found is reported, each as
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -315,7 +316,7 @@ def _describe(err: Any) -> str:
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        return "unknown key"
+        return "unknown key" + _suggestion(err["loc"])
     if err["type"] == "missing":
         return "required key is missing"
     if err["type"] == "literal_error":
@@ -332,6 +333,15 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
 class _Issue:
     loc: tuple[str | int, ...]
     message: str
+
+
+def _suggestion(loc: tuple[str | int, ...]) -> str:
+    key = loc[-1]
+    model = _SourceModel if len(loc) >= 3 else _FileModel
+    if not isinstance(key, str):
+        return ""
+    close = difflib.get_close_matches(key, list(model.model_fields), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _issues_from_validation(exc: ValidationError) -> list[_Issue]:

@@ -125,6 +125,13 @@ def test_errors_name_file_key_line_and_source(
     assert (error.key, error.line) == (key, line)
 
 
+def test_misspelt_key_gets_a_suggestion(tmp_path: Path) -> None:
+    error = error_for(tmp_path, source_block('shedule = "0 * * * *"\n'))
+    assert "sources[1].shedule (source 'second'): unknown key; did you mean 'schedule'?" in str(
+        error
+    )
+
+
 def test_duplicate_name_points_at_second_use(tmp_path: Path) -> None:
     error = error_for(tmp_path, source_block("", name="first"))
     assert "warta.toml:7: sources[1].name (source 'first')" in str(error)
