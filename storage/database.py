@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -307,6 +307,21 @@ class Database:
         """The latest raw HTML fetched for an article, decompressed."""
         with self.engine.connect() as conn:
             return queries.get_raw_page(conn, article_id)
+
+    def iter_raw_pages(self, *, source: str | None = None, chunk: int = 200) -> Iterator[RawPage]:
+        """Every stored raw page (for re-extraction without re-crawling), in article order.
+
+        Read in chunks, each in its own short read, so memory stays flat and writers are
+        never held up.
+        """
+        after = 0
+        while True:
+            with self.engine.connect() as conn:
+                pages = queries.raw_pages_after(conn, after, source=source, limit=chunk)
+            yield from pages
+            if len(pages) < chunk:
+                return
+            after = pages[-1].article_id
 
 
 def _pid_alive(pid: int | None) -> bool:

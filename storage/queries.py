@@ -145,17 +145,37 @@ def list_revisions(conn: Connection, article_id: int) -> list[Revision]:
     ]
 
 
-def get_raw_page(conn: Connection, article_id: int) -> RawPage | None:
-    row = conn.execute(sa.select(RAW_PAGES).where(RAW_PAGES.c.article_id == article_id)).first()
-    if row is None:
-        return None
+def _raw_pages_query() -> sa.Select[Any]:
+    return sa.select(RAW_PAGES, ARTICLES.c.source).join(
+        ARTICLES, ARTICLES.c.id == RAW_PAGES.c.article_id
+    )
+
+
+def _raw_page(row: Row[Any]) -> RawPage:
     return RawPage(
         article_id=row.article_id,
         url=row.url,
+        source=row.source,
         fetched_at=row.fetched_at,
         status=row.status,
         html=decompress_html(row.html, row.compression),
     )
+
+
+def get_raw_page(conn: Connection, article_id: int) -> RawPage | None:
+    row = conn.execute(_raw_pages_query().where(RAW_PAGES.c.article_id == article_id)).first()
+    return _raw_page(row) if row else None
+
+
+def raw_pages_after(
+    conn: Connection, after_id: int, *, source: str | None, limit: int
+) -> list[RawPage]:
+    """One page of raw pages by article id (keyset pagination: constant cost per page)."""
+    query = _raw_pages_query().where(RAW_PAGES.c.article_id > after_id)
+    if source is not None:
+        query = query.where(ARTICLES.c.source == source)
+    query = query.order_by(RAW_PAGES.c.article_id).limit(limit)
+    return [_raw_page(row) for row in conn.execute(query)]
 
 
 def get_run(conn: Connection, run_id: int) -> CrawlRunRecord | None:

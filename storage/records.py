@@ -113,6 +113,7 @@ class RawPage:
 
     article_id: int
     url: str
+    source: str
     fetched_at: datetime
     status: int
     html: bytes

@@ -252,3 +252,14 @@ def test_json_is_stored_readable_for_sql_users(db: Database, record: MakeRecord)
         assert tags == '["kecerdasan buatan", "ü"]'
     else:  # PostgreSQL JSONB comes back decoded
         assert authors == ["José Ortega"] and tags == ["kecerdasan buatan", "ü"]
+
+
+def test_iter_raw_pages_streams_every_page_for_reextraction(
+    db: Database, record: MakeRecord
+) -> None:
+    db.store_batch([record(n, source="alpha" if n % 2 else "beta") for n in range(7)])
+    pages = list(db.iter_raw_pages(chunk=2))
+    assert [p.url for p in pages] == [record(n).article.url for n in range(7)]
+    assert pages[3].html == record(3).raw_html and pages[3].source == "alpha"
+    alpha = [p.url for p in db.iter_raw_pages(source="alpha", chunk=2)]
+    assert alpha == [record(n).article.url for n in (1, 3, 5)]
