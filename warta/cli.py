@@ -126,13 +126,23 @@ def main(
         warta query openai --since 7d
         warta show 42
     """
-    ctx.obj = App(config_option=config_option, database_option=database_option, verbose=verbose)
+    app = App(config_option=config_option, database_option=database_option, verbose=verbose)
+    ctx.obj = app
     if verbose:
-        logging.basicConfig(
-            level=logging.DEBUG if verbose > 1 else logging.INFO,
-            stream=sys.stderr,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        app.log_handler = configure_logging(verbose)
+        ctx.call_on_close(app.release_logging)
+
+
+def configure_logging(verbose: int) -> logging.Handler:
+    """-v: INFO to stderr; -vv: DEBUG, including the migration tool's chatter."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    if verbose < 2:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    return handler
 
 
 main.add_command(crawl.crawl)

@@ -173,6 +173,15 @@ def test_unreachable_database_is_one_line_and_masks_the_password() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_verbose_shows_the_real_exception() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    url = "postgresql+psycopg://warta:pw@127.0.0.1:1/warta?connect_timeout=2"
+    result = CliRunner().invoke(main, ["-v", "--database", url, "query"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, OperationalError)
+
+
 @pytest.mark.parametrize("url", ["nonsense", "foo://user:s3cretpw@host/db"])
 def test_a_malformed_database_url_is_a_usage_error(url: str) -> None:
     result = run("--database", url, "query")

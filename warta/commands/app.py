@@ -6,6 +6,7 @@ Heavy imports (SQLAlchemy, Scrapy) happen inside the methods so ``warta --help``
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,15 @@ class App:
     config_option: str | None = None
     database_option: str | None = None
     verbose: int = 0
+    log_handler: logging.Handler | None = field(default=None, repr=False)
     _config: Config | None = field(default=None, repr=False)
+
+    def release_logging(self) -> None:
+        """Drop our stderr log handler before a component (Scrapy) installs its own,
+        so each line is printed once."""
+        if self.log_handler is not None:
+            logging.getLogger().removeHandler(self.log_handler)
+            self.log_handler = None
 
     @property
     def config_path(self) -> Path:

@@ -149,6 +149,7 @@ def _run_with_progress(
 
     counts: Counter[str] = Counter()
     console = stderr_console()
+    app.release_logging()  # Scrapy logs to stderr itself, at the level chosen below
     with console.status("Crawling…") as status:
 
         def on_page(url: str, outcome: str) -> None:
