@@ -260,3 +260,5 @@ def test_pages_are_deterministic_and_servers_independent() -> None:
         assert fetch(article_urls(two.base_url)[5])[0] == 200
     with pytest.raises(OSError):
         fetch(article_urls(one.base_url)[5])
+    with DemoServer() as plain:  # the class itself starts serving on enter
+        assert fetch(plain.base_url + "/robots.txt")[0] == 200

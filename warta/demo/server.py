@@ -82,6 +82,8 @@ class DemoServer:
         )
 
     def start(self) -> DemoServer:
+        if self._thread.ident is not None:  # already started
+            return self
         self._thread.start()
         logger.info("demo sites served at %s", self.base_url)
         return self
@@ -103,7 +105,7 @@ class DemoServer:
             return list(self._httpd.requests)
 
     def __enter__(self) -> DemoServer:
-        return self
+        return self.start()
 
     def __exit__(
         self,
