@@ -81,13 +81,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_article_revisions")),
-        sa.UniqueConstraint(
-            "article_id", "version", name=op.f("uq_article_revisions_article_id")
-        ),
+        sa.UniqueConstraint("article_id", "version", name=op.f("uq_article_revisions_article_id")),
     )
-    op.create_index(
-        op.f("ix_article_revisions_article_id"), "article_revisions", ["article_id"]
-    )
+    op.create_index(op.f("ix_article_revisions_article_id"), "article_revisions", ["article_id"])
 
     op.create_table(
         "raw_pages",
@@ -131,9 +127,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_crawl_runs")),
     )
     op.create_index(op.f("ix_crawl_runs_status"), "crawl_runs", ["status"])
-    op.create_index(
-        "ix_crawl_runs_source_started_at", "crawl_runs", ["source", "started_at"]
-    )
+    op.create_index("ix_crawl_runs_source_started_at", "crawl_runs", ["source", "started_at"])
 
 
 def downgrade() -> None:
