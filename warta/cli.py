@@ -19,8 +19,6 @@ from warta.commands import articles, crawl, db, demo, extract, runs, sources
 from warta.commands.app import App
 from warta.output import mask_passwords, mask_url
 
-log = logging.getLogger(__name__)
-
 # Exit codes: 1 = the operation failed (database down, crawl failed, not found);
 # 2 = the user asked for something invalid (bad option, bad sources file), as click does.
 EXIT_FAILURE = 1

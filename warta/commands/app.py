@@ -7,18 +7,15 @@ Heavy imports (SQLAlchemy, Scrapy) happen inside the methods so ``warta --help``
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
     from storage.database import Database
     from warta.config import Config
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass

@@ -62,7 +62,7 @@ def query(
     \b
     Examples:
         warta query openai --since 7d
-        warta query --lang id --source demo-kabar-ai --limit 5 --format table
+        warta query --lang id --source kabar-ai --limit 5 --format table
         warta query "model release" --format jsonl > hits.jsonl
     """
     if since and until and since >= until:

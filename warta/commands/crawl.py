@@ -68,7 +68,7 @@ def crawl(
     Examples:
         warta crawl --demo
         warta crawl
-        warta crawl demo-ai-daily demo-kabar-ai --format json
+        warta --config demo.toml crawl kabar-ai neuralwire --format json
         warta crawl --url https://example.com/news/2026/01/model-launch
     """
     if demo and page_url:

@@ -34,7 +34,7 @@ def runs(app: App, source: str | None, limit: int, fmt: str | None) -> None:
     \b
     Examples:
         warta runs
-        warta runs --source demo-ai-daily --limit 5 --format json
+        warta runs --source neuralwire --limit 5 --format json
     """
     chosen = resolve_format(fmt)
     with app.open_database() as database:
