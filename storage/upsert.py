@@ -7,6 +7,7 @@ same URL serialise; inserts use ON CONFLICT DO NOTHING so neither creates a seco
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -20,10 +21,13 @@ from storage.models import ArticleRow, RawPageRow, RevisionRow
 from storage.records import Outcome, PageRecord
 from storage.sanitize import clean_list, clean_optional, clean_text
 
+logger = logging.getLogger(__name__)
+
 ARTICLES: sa.Table = ArticleRow.__table__  # type: ignore[assignment]
 REVISIONS: sa.Table = RevisionRow.__table__  # type: ignore[assignment]
 RAW_PAGES: sa.Table = RawPageRow.__table__  # type: ignore[assignment]
 
+_LANGUAGE_MAX = ArticleRow.__table__.c.language.type.length  # type: ignore[attr-defined]
 # Keep IN lists well below SQLite's bound-parameter limit.
 _IN_CHUNK = 500
 _ZLIB_LEVEL = 6
@@ -61,6 +65,14 @@ def decompress_html(data: bytes, compression: str) -> bytes:
     return zlib.decompress(data)
 
 
+def _language(code: str | None, url: str) -> str | None:
+    """A language code that fits its column; anything longer is not a language tag."""
+    if code is None or len(code) <= _LANGUAGE_MAX:
+        return clean_optional(code)
+    logger.warning("Ignoring language %r of %s: not a language tag", code[:40], url)
+    return None
+
+
 def content_values(record: PageRecord) -> dict[str, Any]:
     """The article's columns from one record, with text made storable."""
     a = record.article
@@ -74,7 +86,7 @@ def content_values(record: PageRecord) -> dict[str, Any]:
         "published_raw": clean_optional(a.published_raw),
         "modified_at": a.modified_at,
         "modified_raw": clean_optional(a.modified_raw),
-        "language": clean_optional(a.language),
+        "language": _language(a.language, a.url),
         "site_name": clean_optional(a.site_name),
         "description": clean_optional(a.description),
         "tags": clean_list(a.tags),

@@ -263,3 +263,11 @@ def test_iter_raw_pages_streams_every_page_for_reextraction(
     assert pages[3].html == record(3).raw_html and pages[3].source == "alpha"
     alpha = [p.url for p in db.iter_raw_pages(source="alpha", chunk=2)]
     assert alpha == [record(n).article.url for n in (1, 3, 5)]
+
+
+def test_a_junk_language_value_does_not_cost_the_article(db: Database, record: MakeRecord) -> None:
+    rec = record(1, language="en-US-x-some-very-long-private-use-tag")
+    result = db.store_batch([rec])
+    assert result.errors == [] and result.count("new") == 1
+    article = db.get_article(rec.article.canonical_url)
+    assert article is not None and article.language is None
