@@ -1,0 +1,1 @@
+"""Fetch stage: the spiders (one generic spider, `news`)."""
