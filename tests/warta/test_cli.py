@@ -104,6 +104,13 @@ def test_extract_file_as_json_is_the_default_when_piped(page_file: Path) -> None
     assert data["content_hash"]
 
 
+def test_extract_as_markdown(page_file: Path) -> None:
+    result = run("extract", str(page_file), "-f", "markdown")
+    assert result.exit_code == 0
+    assert "The lab released an open model today" in result.stdout
+    assert "<p>" not in result.stdout
+
+
 def test_extract_without_url_names_the_file(page_file: Path) -> None:
     data = json.loads(run("extract", str(page_file)).stdout)
     assert data["url"] == page_file.resolve().as_uri()

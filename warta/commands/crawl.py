@@ -46,7 +46,8 @@ FAILED_OUTCOMES = ("failed", "error")
 @click.option(
     "--demo",
     is_flag=True,
-    help="Serve the bundled demo sites on 127.0.0.1 and crawl them (offline).",
+    help=f"Serve the bundled demo sites on 127.0.0.1:{DEMO_PORT} (else a free port) "
+    "and crawl them, offline.",
 )
 @click.option(
     "--url",
