@@ -128,6 +128,8 @@ def split_credit(text: str) -> list[str]:
                 continue
             if name.casefold() in _NOISE or not any(ch.isalpha() for ch in name):
                 continue
+            if all(word.strip(",.").casefold() in _DATE_WORDS for word in name.split()):
+                continue
             names.append(name)
     return names
 

@@ -8,7 +8,7 @@ and related-post lists are skipped: their bylines and dates belong to other text
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import lxml.html
 from lxml import etree
@@ -17,18 +17,39 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BYLINE_CHARS = 120
 MAX_DATE_CHARS = 100
 MAX_TAGS = 30
+MAX_SECTION_CHARS = 40
+NAVIGATION_WORDS = frozenset({"home", "beranda", "index", "news", "berita"})
 
 # Blocks whose bylines, dates and tags describe something other than this article.
 _ELSEWHERE = (
-    "ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment')"
-    " or contains(@class, 'related') or contains(@class, 'sidebar') or contains(@id, 'sidebar')"
-    " or contains(@class, 'widget') or contains(@class, 'footer') or self::footer"
-    " or contains(@class, 'recommend') or contains(@class, 'popular')]"
+    "ancestor-or-self::*[not(self::body or self::html) and (contains(@class, 'comment')"
+    " or contains(@id, 'comment') or contains(@class, 'related')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' sidebar ')"
+    " or @id = 'sidebar' or @id = 'secondary' or contains(@class, 'widget-area')"
+    " or contains(@class, 'widget_') or contains(@class, 'site-footer') or @id = 'footer'"
+    " or @id = 'colophon' or (self::footer and not(ancestor::article)) or self::nav"
+    " or contains(@class, 'recommend') or contains(@class, 'popular'))]"
+)
+_LOWER = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+# Credit lines recognised by their first words when no class names them.
+_CREDIT_START = " or ".join(
+    f"starts-with({_LOWER}, '{start}')"
+    for start in (
+        "by ",
+        "by:",
+        "oleh ",
+        "oleh:",
+        "written by",
+        "posted by",
+        "penulis",
+        "ditulis oleh",
+    )
 )
 
 
 def _xpath(expression: str) -> etree.XPath:
-    return etree.XPath(expression.replace("{elsewhere}", _ELSEWHERE))
+    expression = expression.replace("{elsewhere}", _ELSEWHERE)
+    return etree.XPath(expression.replace("{credit_start}", _CREDIT_START))
 
 
 HEADINGS = (
@@ -43,6 +64,10 @@ MICRODATA_AUTHORS = _xpath(
     "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
 )
 MICRODATA_NAME = _xpath(".//*[@itemprop='name']")
+CREDIT_LINES = _xpath(
+    "//body//*[self::p or self::div or self::span or self::em or self::i or self::small]"
+    "[{credit_start}][not({elsewhere})]"
+)
 BYLINES = (
     _xpath("//*[contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"),
     _xpath(
@@ -56,12 +81,7 @@ BYLINES = (
         " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
     ),
     _xpath("//address[not({elsewhere})]"),
-    _xpath(
-        "//body//*[self::p or self::div or self::span]"
-        "[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'Oleh ')"
-        " or starts-with(normalize-space(.), 'Oleh:') or starts-with(normalize-space(.), 'By:')"
-        " or starts-with(normalize-space(.), 'Penulis')][not({elsewhere})]"
-    ),
+    CREDIT_LINES,
 )
 PUBLISHED_ATTRS = (
     _xpath(
@@ -81,7 +101,8 @@ PUBLISHED_TEXTS = (
     _xpath(
         "//body//*[contains(@class, 'publish') or contains(@class, 'date')"
         " or contains(@class, 'time') or contains(@class, 'tanggal')"
-        " or contains(@class, 'posted-on') or contains(@class, 'meta')]"
+        " or contains(@class, 'posted-on') or contains(@class, 'meta')"
+        " or contains(@class, 'byline')]"
         "[not(contains(@class, 'update') or contains(@class, 'modif'))][not({elsewhere})]"
     ),
     _xpath("//time[not({elsewhere})]"),
@@ -109,8 +130,19 @@ TAG_LINKS = (
         " or contains(@class, 'tags') or contains(@class, 'topik')][not({elsewhere})]//a"
     ),
 )
-CATEGORY_LINKS = _xpath(
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
+SECTION_LINKS = (
+    _xpath(
+        "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
+    ),
+    _xpath(
+        "//*[contains(@class, 'entry-category') or contains(@class, 'post-category')"
+        " or contains(@class, 'cat-links') or contains(@class, 'td-category')][not({elsewhere})]//a"
+    ),
+)
+# The last breadcrumb link before the article itself names its section.
+BREADCRUMB_LINKS = _xpath(
+    "//*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')][not(ancestor::*[contains("
+    "@class, 'breadcrumb') or contains(@class, 'crumbs')])]//a"
 )
 
 
@@ -180,6 +212,11 @@ class PageDom:
 
     def published_dates(self) -> Iterator[str]:
         yield from _attr_then_text(self.tree, PUBLISHED_ATTRS, PUBLISHED_TEXTS)
+        # "Oleh Budi - Senin, 17 Februari 2025 09:00 WIB": credit lines often carry the date.
+        for element in CREDIT_LINES(self.tree):
+            text = _text(element)
+            if text and len(text) <= MAX_BYLINE_CHARS:
+                yield text
 
     def modified_dates(self) -> Iterator[str]:
         yield from _attr_then_text(self.tree, MODIFIED_ATTRS, MODIFIED_TEXTS)
@@ -191,10 +228,17 @@ class PageDom:
                 return tags[:MAX_TAGS]
         return []
 
-    def category_link(self) -> str | None:
-        for element in CATEGORY_LINKS(self.tree):
-            text = _text(element)
-            if text:
+    def section(self, skip: Iterable[str] = ()) -> str | None:
+        """The article's category link, else its last breadcrumb step (not home, not ``skip``)."""
+        for xpath in SECTION_LINKS:
+            for element in xpath(self.tree):
+                text = _text(element)
+                if text:
+                    return text
+        ignored = {name.casefold() for name in skip} | NAVIGATION_WORDS
+        crumbs = [_text(element) for element in BREADCRUMB_LINKS(self.tree)]
+        for text in reversed(crumbs):
+            if text and text.casefold() not in ignored and len(text) <= MAX_SECTION_CHARS:
                 return text
         return None
 

@@ -48,6 +48,14 @@ PUBLISHED_META = (
     "dc.date",
     "date",
 )
+SECTION_META = (
+    "article:section",
+    "og:article:section",
+    "section",
+    "category",
+    "content_category",
+    "parsely-section",
+)
 MODIFIED_META = (
     "article:modified_time",
     "og:updated_time",
@@ -252,9 +260,9 @@ def extract_metadata(
         or _split_keywords(page.tag_links()),
         section=_first(
             lambda: ld.section,
-            lambda: meta.first("article:section", "og:article:section", "section", "category"),
+            lambda: meta.first(*SECTION_META),
             lambda: page.itemprop("articleSection"),
-            lambda: page.category_link(),
+            lambda: page.section(skip=org_names),
         ),
         image=_first(
             lambda: absolute_url(ld.image, url),
