@@ -91,6 +91,8 @@ class NewsSpider(Spider):
         self._patterns = {
             s.name: re.compile(s.article_pattern) for s in selected if s.article_pattern
         }
+        # Domains are left to SourceOffsiteMiddleware (LinkExtractor's check sees ports).
+        self._link_extractors = {name: LinkExtractor(allow=p) for name, p in self._patterns.items()}
         self.domains = {name: source_domains(s) for name, s in self.sources.items()}
         # OffsiteMiddleware's fallback for requests without a source (none are made today).
         self.allowed_domains = sorted({d for ds in self.domains.values() for d in ds})
@@ -158,12 +160,10 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse):
             self._parse_error(source, response, "listing page is not text")
             return
-        pattern = self._patterns.get(source)
-        if pattern is None:
+        extractor = self._link_extractors.get(source)
+        if extractor is None:
             logger.warning("Listing source %s has no article_pattern; no links followed", source)
         else:
-            # Domains are left to SourceOffsiteMiddleware (LinkExtractor's check sees ports).
-            extractor = LinkExtractor(allow=pattern)
             for link in extractor.extract_links(response):
                 yield self._article_request(source, link.url, ArticleHints())
         page = int(response.meta.get(PAGE_META, 1))
