@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import subprocess
 import sys
 import threading
@@ -63,6 +64,50 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
 def _runs(line: str, path: tuple[str, ...]) -> bool:
     words = iter(line.split("warta", 1)[1].split()) if "warta" in line else iter(())
     return "warta" in line and all(name in words for name in path)
+
+
+def _example_argvs(help_text: str) -> Iterator[list[str]]:
+    """The warta argument lists of the example lines in a help text."""
+    examples = help_text.split("Example", 1)[1].split("Options:", 1)[0]
+    for line in examples.splitlines()[1:]:
+        if "$(" in line:  # command substitution: the inner command is shown elsewhere
+            continue
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        words: list[str] = []
+        for token in [*lexer, "|"]:
+            if token and set(token) <= set("|&;<>()"):  # the end of one simple command
+                if "warta" in words:
+                    yield words[words.index("warta") + 1 :]
+                words = []
+            else:
+                words.append(token)
+
+
+def _parse(argv: list[str]) -> None:
+    """Parse argv down the command tree like click would, without running anything."""
+    command: click.Command = main
+    ctx = main.make_context("warta", list(argv))
+    while isinstance(command, click.Group):
+        rest = [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        if not rest:
+            return
+        name, sub, args = command.resolve_command(ctx, rest)
+        assert sub is not None and name is not None
+        command, ctx = sub, sub.make_context(name, args, parent=ctx)
+
+
+@pytest.mark.parametrize("path", ALL_COMMANDS, ids=lambda p: " ".join(p) or "warta")
+def test_help_examples_are_valid_command_lines(path: tuple[str, ...], tmp_path: Path) -> None:
+    help_text = run(*path, "--help").stdout
+    argvs = list(_example_argvs(help_text))
+    assert argvs
+    for argv in argvs:
+        try:
+            _parse(argv)
+        except click.UsageError as exc:
+            pytest.fail(f"example `warta {shlex.join(argv)}` does not parse: {exc}")
 
 
 def test_the_installed_entry_point_and_python_m_both_run() -> None:
