@@ -56,8 +56,9 @@ def query(
 ) -> None:
     """Search stored articles, newest first.
 
-    TEXT is searched in titles and bodies; the filters combine. Relative times
-    (7d, 24h, 30m) count back from now; dates are UTC.
+    TEXT is searched in titles and bodies; the filters combine. --since and
+    --until compare the publication time (the fetch time for an undated
+    article); relative times (7d, 24h, 30m) count back from now, dates are UTC.
 
     \b
     Examples:
