@@ -15,4 +15,4 @@ def normalize_for_hash(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """A stable sha256 hex digest of the normalized body text."""
-    return hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalize_for_hash(text).encode("utf-8", "surrogatepass")).hexdigest()
