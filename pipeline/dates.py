@@ -172,7 +172,7 @@ def _parse_absolute(text: str) -> datetime | None:
     if _RFC822.match(text):
         try:
             return email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     for pattern in (_DAY_FIRST, _MONTH_FIRST, _NUMERIC):
         for match in pattern.finditer(text):
@@ -272,6 +272,6 @@ def _parse_with_dateparser(text: str) -> datetime | None:
     }
     try:
         return dateparser.parse(text, languages=["en", "id"], settings=settings)
-    except (ValueError, OverflowError, TypeError) as exc:  # dateparser raises a few types
+    except Exception as exc:  # a third-party fallback: its failure must not fail the page
         logger.debug("dateparser failed on %r: %s", text, exc)
         return None

@@ -53,6 +53,7 @@ _SCRIPTS = etree.XPath(
     "//script[contains(translate(@type, 'JSONLDAPIC', 'jsonldapic'), 'ld+json')]"
 )
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+_TAG = re.compile(r"<[^<>]{1,200}>")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _STRING = r'"((?:[^"\\]|\\.)*)"'
 _FIELD_PATTERNS = {
@@ -101,7 +102,7 @@ def _load_block(text: str) -> list[Any] | None:
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return [json.loads(candidate, strict=False)]
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             continue
     # Two objects back to back ("}{" or "}\n{"): decode them one after another.
     decoder = json.JSONDecoder(strict=False)
@@ -115,7 +116,7 @@ def _load_block(text: str) -> list[Any] | None:
             break
         try:
             value, position = decoder.raw_decode(cleaned, position)
-        except ValueError:
+        except (ValueError, RecursionError):
             return values or None
         values.append(value)
     return values
@@ -180,7 +181,8 @@ class _Graph:
             value = str(value)
         if not isinstance(value, str):
             return None
-        cleaned = " ".join(html.unescape(value).split())
+        # Some CMSs put markup and entities in JSON-LD strings ("<p>Ringkasan&hellip;</p>").
+        cleaned = " ".join(_TAG.sub(" ", html.unescape(value)).split())
         return cleaned or None
 
     def image(self, value: Any) -> str | None:
@@ -291,6 +293,6 @@ def read_linked_data(tree: lxml.html.HtmlElement) -> LinkedData:
         else:
             values.extend(block)
     found = _from_graph(_Graph(values)) if values else LinkedData()
-    if found.headline is None and found.published is None and broken:
+    if broken and not found.types:  # no well-formed block described the article
         return _from_patterns("\n".join(broken))
     return found

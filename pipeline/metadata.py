@@ -13,9 +13,10 @@ The tree is only read, never modified: body extraction runs on it afterwards.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import lxml.html
@@ -24,6 +25,7 @@ from lxml import etree
 from pipeline import domfields as dom
 from pipeline.authors import clean_credits
 from pipeline.dates import parse_date_as_written, to_utc
+from pipeline.encoding import clean_text
 from pipeline.jsonld import Credit, LinkedData, read_linked_data
 from pipeline.language import normalize_language, resolve_language
 from pipeline.titles import clean_title
@@ -232,7 +234,7 @@ def extract_metadata(
     published_at, published_raw = _date(_published_candidates(ld, meta, page, url), fetched_at)
     modified_at, modified_raw = _date(_modified_candidates(ld, meta, page), fetched_at)
 
-    return Metadata(
+    found = Metadata(
         title=title,
         authors=_authors(ld.credits, meta, page, org_names),
         published_at=published_at,
@@ -277,6 +279,27 @@ def extract_metadata(
             (*meta.links.get("canonical", ()), meta.first("og:url"), ld.url), url
         ),
     )
+    return _without_controls(found)
+
+
+def _without_controls(meta: Metadata) -> Metadata:
+    """Text fields free of control characters, whatever the page (or a str input) held."""
+
+    def tidy(value: str | None) -> str | None:
+        return " ".join(clean_text(value).split()) or None if value else None
+
+    def tidy_all(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v for v in (tidy(value) for value in values) if v)
+
+    return replace(
+        meta,
+        title=tidy(meta.title),
+        authors=tidy_all(meta.authors),
+        site_name=tidy(meta.site_name),
+        description=tidy(meta.description),
+        tags=tidy_all(meta.tags),
+        section=tidy(meta.section),
+    )
 
 
 def _authors(
@@ -295,9 +318,9 @@ def _authors(
     ]
     fallback: tuple[str, ...] = ()
     # Each DOM byline is its own source: the first one naming someone is the article's.
-    credit_lists = (
-        *(tuple(source()) for source in sources),
-        *((Credit(text),) for text in page.bylines()),
+    credit_lists = itertools.chain(
+        (tuple(source()) for source in sources),
+        ((Credit(text),) for text in page.bylines()),
     )
     for credits in credit_lists:
         names = clean_credits(credits, org_names)

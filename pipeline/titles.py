@@ -47,6 +47,12 @@ def clean_title(raw: str, org_names: Iterable[str], heading: str | None = None) 
     """``raw`` without site-name and navigation segments at its ends."""
     title = " ".join(raw.split())
     names = [name for name in org_names if name]
+    if heading and heading != title and heading.casefold() in title.casefold():
+        # "Site: Headline" with <h1>Headline</h1>: keep the heading when the rest names the site.
+        start = title.casefold().index(heading.casefold())
+        rest = title[:start] + " " + title[start + len(heading) :]
+        if _names_site(rest.strip(" :|-–—·•»›>~"), names):
+            return heading
     pieces = _SEPARATOR.split(title)
     if len(pieces) == 1:
         return title

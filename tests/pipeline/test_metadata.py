@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.authors import clean_credits, split_credit
 from pipeline.jsonld import Credit
@@ -217,3 +219,51 @@ def test_extract_metadata_does_not_modify_the_tree() -> None:
     before = lxml.html.tostring(tree)
     extract_metadata(tree, URL)
     assert lxml.html.tostring(tree) == before
+
+
+def test_site_name_prefix_with_colon_yields_the_heading() -> None:
+    tree = page(
+        '<meta property="og:site_name" content="Weekend ML">'
+        "<title>Weekend ML: A tiny classifier</title>",
+        "<h1>A tiny classifier</h1>",
+    )
+    assert extract_metadata(tree, URL).title == "A tiny classifier"
+
+
+def test_jsonld_markup_and_deep_nesting_do_not_break_extraction() -> None:
+    head = ld({"@type": "Article", "description": "<p>Ringkasan &amp; isi</p>"})
+    assert extract_metadata(page(head), URL).description == "Ringkasan & isi"
+    deep = '<script type="application/ld+json">' + "[" * 50_000 + "]" * 50_000 + "</script>"
+    assert extract_metadata(page(deep + head), URL).description == "Ringkasan & isi"
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        '<meta property="og:title" content="{}">',
+        '<meta name="author" content="{}">',
+        '<meta property="article:published_time" content="{}">',
+        '<meta name="keywords" content="{}">',
+        '<link rel="canonical" href="{}">',
+        '<meta property="og:image" content="{}">',
+        '<script type="application/ld+json">{}</script>',
+        '<script type="application/ld+json">{{"@type": "NewsArticle", "author": {}}}</script>',
+        "<h1>{}</h1>",
+        "<p class='byline'>{}</p>",
+        "<time datetime='{}'>x</time>",
+        "<a rel='tag' href='/t'>{}</a>",
+    ]
+)
+
+
+@given(st.lists(st.tuples(_FRAGMENTS, st.text(max_size=40)), max_size=8))
+def test_any_markup_gives_metadata_without_errors_or_control_characters(
+    parts: list[tuple[str, str]],
+) -> None:
+    markup = "".join(template.format(value.replace("<", "&lt;")) for template, value in parts)
+    tree = lxml.html.document_fromstring(f"<html><head>{markup}</head><body>{markup}</body></html>")
+    meta = extract_metadata(tree, URL)
+    texts = [meta.title, meta.description, meta.site_name, meta.section, *meta.authors, *meta.tags]
+    for text in texts:
+        assert text is None or not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text)
+    for moment in (meta.published_at, meta.modified_at):
+        assert moment is None or moment.utcoffset() == timedelta(0)
