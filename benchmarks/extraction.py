@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.metric import PageScore, Summary, score_page, summarize  # noqa: E402
-from pipeline import ExtractionError, extract  # noqa: E402
+from benchmarks.metric import PageScore, Summary, score_page, summarize
+from pipeline import ExtractionError, extract
 
 Extractor = Callable[[bytes, str], str]
 

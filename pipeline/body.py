@@ -28,6 +28,7 @@ LEAF_UNIT_TAGS = frozenset({"p", "pre", "td", "div", "section", "article", "bloc
 # Containers whose own loose text (between child elements) counts as a paragraph.
 DIRECT_TEXT_TAGS = frozenset({"div", "section", "article", "main", "blockquote", "center"})
 MIN_PARAGRAPH = 25
+EXCERPT_ENDINGS = ("…", "...", "[…]", "[...]", "…]")
 COMMAS = (",", "，", "、", "،")
 # A paragraph's score goes to its parent, then damped to grandparent and great-grandparent.
 DAMPING = (1.0, 2.0, 6.0)
@@ -36,6 +37,7 @@ CLIMB_SHARE = 1.3
 # Siblings of the best candidate join it when they score this much (absolute, relative).
 SIBLING_MIN_SCORE = 10.0
 SIBLING_SHARE = 0.2
+SIBLING_SHORT_SHARE = 0.5
 SIBLING_LEVELS = 5
 
 
@@ -65,7 +67,9 @@ def extract_body(
     clean.remove_by_text(container, stats)
     blocks = clean.clean_blocks(paragraphs(container))
     logger.debug("%s: removed %s (valve kept %d)", url, stats.removed, stats.kept)
-    return Body(text="\n\n".join(blocks), html=sanitize_html(body_html(container)) if blocks else "")
+    return Body(
+        text="\n\n".join(blocks), html=sanitize_html(body_html(container)) if blocks else ""
+    )
 
 
 def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -79,6 +83,8 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     measures = clean.measure(root)
     plain, full = measures.plain, measures.full
     scores: dict[lxml.html.HtmlElement, float] = {}
+    # Undamped credit from paragraphs directly inside: what a sibling must show to join.
+    direct: dict[lxml.html.HtmlElement, float] = {}
     leaves = set(measures.leaf_blocks)
     # (element, text, element that receives the score first)
     units: list[tuple[lxml.html.HtmlElement, str, lxml.html.HtmlElement | None]] = [
@@ -87,15 +93,17 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         if el.tag in LEAF_UNIT_TAGS
     ]
     units.extend(
-        (el, _direct_text(el), el)
-        for el in root.iter(*DIRECT_TEXT_TAGS)
-        if el not in leaves
+        (el, _direct_text(el), el) for el in root.iter(*DIRECT_TEXT_TAGS) if el not in leaves
     )
     for _, text, start in units:
-        length = len(text.strip())
-        if length < MIN_PARAGRAPH:
+        text = text.strip()
+        length = len(text)
+        # Teaser excerpts end with an ellipsis: they do not make their list an article.
+        if length < MIN_PARAGRAPH or text.endswith(EXCERPT_ENDINGS):
             continue
         score = 1 + sum(text.count(c) for c in COMMAS) + min(length / 100, 3)
+        if start is not None:
+            direct[start] = direct.get(start, 0.0) + score
         for damping in DAMPING:
             if start is None:
                 break
@@ -103,11 +111,12 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
             start = start.getparent()
     if not scores:
         return root
-    for candidate, score in scores.items():
-        total = full.get(candidate, 0)
-        scores[candidate] = score * (plain.get(candidate, 0) / total if total else 0.0)
+    for table in (scores, direct):
+        for candidate, score in table.items():
+            total = full.get(candidate, 0)
+            table[candidate] = score * (plain.get(candidate, 0) / total if total else 0.0)
     best = max(scores, key=scores.__getitem__)
-    node = _with_siblings(best, scores, root)
+    node = _with_siblings(best, scores[best], direct, root)
     for el in node.iterancestors():
         if el is root or plain.get(el, 0) > CLIMB_SHARE * plain.get(node, 0):
             break
@@ -117,14 +126,21 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 def _with_siblings(
-    best: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float], root: object
+    best: lxml.html.HtmlElement,
+    top: float,
+    direct: dict[lxml.html.HtmlElement, float],
+    root: object,
 ) -> lxml.html.HtmlElement:
     """``best``, or an ancestor trimmed to the run of children that belong to the article.
 
     Looks up to ``SIBLING_LEVELS`` levels up, because CMSs split one article into several
-    column or section wrappers, each with its own paragraphs.
+    column or section wrappers, each with its own paragraphs. A sibling joins when some
+    element inside it holds paragraphs of its own worth a share of the best score (a
+    teaser list spreads many small scores over many cards and does not).
     """
-    threshold = max(SIBLING_MIN_SCORE, SIBLING_SHARE * scores[best])
+    # Readability's max(10, 20 %), but a short article's best block scores under 10 itself:
+    # then a sibling needs half the best score.
+    threshold = max(SIBLING_SHARE * top, min(SIBLING_MIN_SCORE, SIBLING_SHORT_SHARE * top))
     node = best
     current = best
     for _ in range(SIBLING_LEVELS):
@@ -135,7 +151,7 @@ def _with_siblings(
         kept = [
             i
             for i, c in enumerate(children)
-            if c is current or _holds_article_text(c, scores, threshold)
+            if c is current or _holds_article_text(c, direct, threshold)
         ]
         if len(kept) > 1:
             for i, child in enumerate(children):
@@ -147,11 +163,11 @@ def _with_siblings(
 
 
 def _holds_article_text(
-    el: lxml.html.HtmlElement, scores: dict[lxml.html.HtmlElement, float], threshold: float
+    el: lxml.html.HtmlElement, direct: dict[lxml.html.HtmlElement, float], threshold: float
 ) -> bool:
     if _reads_like_paragraph(el):
         return True
-    return any(scores.get(d, 0.0) >= threshold for d in el.iter(etree.Element))
+    return any(direct.get(d, 0.0) >= threshold for d in el.iter(etree.Element))
 
 
 def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:

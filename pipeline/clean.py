@@ -319,7 +319,11 @@ def is_caption(el: lxml.html.HtmlElement, text: str) -> bool:
     if prev is None or not _is_image(prev):
         return False
     parent = el.getparent()
-    return parent is not None and len(parent) <= 3
+    if parent is None or len(parent) > 3:
+        return False
+    # The caption is (nearly) all the text of its container; in an article body the
+    # paragraph after an image is one of many.
+    return len(_TEXT(parent)) <= len(text) + rules.CAPTION_SLACK
 
 
 def _is_image(el: lxml.html.HtmlElement) -> bool:

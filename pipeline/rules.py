@@ -92,14 +92,15 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         # 12: breadcrumbs
         "breadcrumbs": (r"breadcrumb", r"crumbs", r"trail-items"),
         # 13, 14: comments
-        "comments": (r"comment", _W + r"respond(?:$|\s)", r"disqus", r"wpdiscuz", r"wpd-", r"wpdcom",
-                     r"wpcomm", r"komentar"),
+        "comments": (r"comment", _W + r"respond(?:$|\s)", r"disqus", r"wpdiscuz", r"wpd-",
+                     r"wpdcom", r"wpcomm", r"komentar"),
         # 15, 21: navigation and sidebars
         "navigation": (r"post-navigation", r"nav-links", r"nav-previous", r"nav-next",
                        _W + r"prev-next", r"next-prev", r"pagination", r"floating-nav",
-                       r"(?:^|\s)(?:sidebar|side-bar)", r"widget", _W + r"menu", _W + r"navbar", r"skip-link",
-                       r"masthead", r"site-header", r"site-footer", r"mega-?menu",
-                       r"nr-breaking", r"breaking-news-(?:ticker|slider|bar|section|wrap)", r"ticker"),
+                       r"(?:^|\s)(?:sidebar|side-bar)", r"widget", _W + r"menu", _W + r"navbar",
+                       r"skip-link", r"masthead", r"site-header", r"site-footer", r"mega-?menu",
+                       r"nr-breaking", r"breaking-news-(?:ticker|slider|bar|section|wrap)",
+                       r"ticker"),
         # 16: tag and category lists
         "tags": (r"tags-links", r"cat-links", r"td-tags", r"tag-?list", r"tagcloud",
                  r"post-tags", r"entry-tags", r"tags-box", _W + r"tags(?:$|\s)",
@@ -226,6 +227,7 @@ WIDGET_MAX_CHARS = 400
 
 # Longest text taken for a caption when it sits right after an image (no caption markup).
 CAPTION_MAX = 300
+CAPTION_SLACK = 80
 
 # Link density above which a block is treated as a list of links (menus, related lists).
 LINK_DENSITY_LIST = 0.6
