@@ -327,6 +327,52 @@ def test_pause_resume_and_run_now_edit_the_job_table(tmp_path: Path, sqlite_url:
     assert unknown.exit_code == 1 and "unknown source 'nope'" in unknown.output
 
 
+def test_list_counts_consecutive_failures_and_shows_the_last_error(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = {"WARTA_DATABASE_URL": database_url, "WARTA_CONFIG": str(tmp_path / "s.toml")}
+    feed = {"kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"], "every": 600}
+    write_sources(tmp_path / "s.toml", [{"name": "alpha", **feed}, {"name": "beta", **feed}])
+    with Database.open(database_url) as database:
+        for status, reason, error in [
+            ("failed", "closespider_errorcount", "old failure"),
+            ("finished", "finished", None),
+            ("interrupted", "shutdown", None),
+            ("failed", "no run record", "crawl process exited with code 1"),
+        ]:
+            run = database.start_run("alpha")
+            database.finish_run(
+                run,
+                status=status,
+                finish_reason=reason,
+                pages=0,
+                articles_new=0,
+                articles_updated=0,
+                articles_unchanged=0,
+                errors=1,
+                error_message=error,
+            )
+        database.start_run("alpha")  # one running now: not a failure, not a success
+        run = database.start_run("beta")
+        database.finish_run(
+            run,
+            status="finished",
+            finish_reason="finished",
+            pages=1,
+            articles_new=1,
+            articles_updated=0,
+            articles_unchanged=0,
+            errors=0,
+        )
+    rows = listing(env)
+    assert rows["alpha"]["consecutive_failures"] == 2
+    assert rows["alpha"]["last_error"] == "crawl process exited with code 1"
+    assert rows["alpha"]["last_status"] == "running"
+    assert rows["beta"]["consecutive_failures"] == 0 and rows["beta"]["last_error"] is None
+    assert rows["beta"]["last_status"] == "finished"
+    assert rows["alpha"]["state"] == "not synced"  # no job until `warta schedule sync`
+
+
 def test_a_job_that_cannot_be_imported_is_kept_reported_and_repaired(
     tmp_path: Path, sqlite_url: str
 ) -> None:
@@ -461,6 +507,37 @@ def test_a_crawl_over_its_time_limit_is_stopped_and_recorded(
     assert (record.finished_at - record.started_at).total_seconds() < 3 + 1 + 3
     assert record.pid is not None and not pid_alive(record.pid)
     proc.stop()
+
+
+@pytest.mark.slow
+def test_after_downtime_an_overdue_source_runs_once_not_once_per_missed_tick(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    every = 8
+    source = with_interval(demo_sources(demo_url, every=every)[0], every)
+    name = source["name"]
+    write_sources(Path(env["WARTA_CONFIG"]), [source])
+    assert cli(["sync"], env).exit_code == 0
+    with control_scheduler(db.engine) as scheduler:
+        job = scheduler.get_job(job_id(name))
+        assert job is not None
+        first_tick = job.next_run_time
+    # The scheduler is "down" for two ticks; it starts before the third.
+    time.sleep(max(0.0, (first_tick - datetime.now(UTC)).total_seconds()) + every + 1)
+    third_tick = first_tick + timedelta(seconds=2 * every)
+    proc = SchedulerProcess(tmp_path, env, "--poll", "0.5", "--misfire-grace", "600", *FAST)
+    schedulers.append(proc)
+    wait_for("the scheduler", proc.started, timeout=15)
+    assert datetime.now(UTC) < third_tick, "the machine was too slow to test this"
+    # Two missed ticks, run one after the other, would both start before the third tick.
+    time.sleep(max(0.0, (third_tick - datetime.now(UTC)).total_seconds()) - 0.3)
+    started = [r for r in runs_of(db, name) if r.started_at < third_tick]
+    proc.stop()
+    assert len(started) == 1, [r.to_dict() for r in started]
+    with control_scheduler(db.engine) as scheduler:
+        job = scheduler.get_job(job_id(name))
+        assert job is not None
+        assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 600)
 
 
 @pytest.mark.slow
