@@ -42,6 +42,9 @@ REMOTE_CONTROL_ENABLED = False
 FEEDS: dict[str, dict[str, str]] = {}
 LOG_LEVEL = "INFO"
 
+# One fetch per article: tracking-parameter and fragment variants share a fingerprint.
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalURLFingerprinter"
+
 # --- the item flow: this order IS the flow (fetch -> extract -> store) ---------------------
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
