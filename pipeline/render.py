@@ -8,18 +8,17 @@ import lxml.html
 from lxml import etree
 
 from pipeline.clean import BLOCK_TAGS
+from pipeline.sanitize import CONTROL_CHARS
 
 # Table cells stay on their row's line, separated by a space.
 _LINE_TAGS = BLOCK_TAGS - {"td", "th"}
 
-# C0/C1 control characters (tab and newline are whitespace and get normalized anyway).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
     """One paragraph: control characters removed, whitespace runs folded to one space."""
-    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    return _SPACE.sub(" ", CONTROL_CHARS.sub("", text)).strip()
 
 
 def paragraphs(root: lxml.html.HtmlElement) -> list[str]:

@@ -6,7 +6,12 @@ code) and drops every script, style, event handler and ``javascript:`` URL.
 
 from __future__ import annotations
 
+import re
+
 import nh3
+
+# C0/C1 control characters; tab, newline and carriage return are whitespace and stay.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {"p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
@@ -40,7 +45,7 @@ def sanitize_html(html: str) -> str:
     if not html:
         return ""
     return nh3.clean(
-        html,
+        CONTROL_CHARS.sub("", html),
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(CLEAN_CONTENT_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
