@@ -256,7 +256,20 @@ def widget_text(text: str) -> str | None:
         return "share"
     if rules.WIDGET_LINES.match(text):
         return "widget-line"
+    if is_credit_line(text):
+        return "captions"
     return None
+
+
+def is_credit_line(text: str) -> bool:
+    """A photo credit such as "Jane Doe/Hindustan Times/Getty Images" (names, slashes)."""
+    if len(text) > rules.CREDIT_MAX or "/" not in text or any(c.isdigit() for c in text):
+        return False
+    parts = [part.strip() for part in text.split("/")]
+    low, high = rules.CREDIT_PARTS
+    return low <= len(parts) <= high and all(
+        part and part[0].isupper() and len(part.split()) <= 4 and ":" not in part for part in parts
+    )
 
 
 def is_read_more(el: lxml.html.HtmlElement, text: str) -> bool:

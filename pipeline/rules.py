@@ -196,11 +196,13 @@ WIDGET_LINES = re.compile(
     r"alamat email anda tidak akan dipublikasikan.*|"
     r"about (?:the |post )?author|tentang penulis|"
     r"table of contents|daftar isi|"
-    r"(?:photo|foto|image|gambar|sumber foto|credit)\s*:.*|"
+    r"(?:photo|photos|foto|фото|image|images|gambar|sumber foto|sumber gambar|credit|"
+    r"kredit)\s*:.*|"
+    r"@\w{2,30}|"  # a bare social handle
+    r"(?:this [\w ]{1,30} )?requires javascript.*|(?:please )?enable javascript.*|"
     r"loading\.*|memuat\.*|"
     r"tags?\s*:.*|tagged\s*:?.*|kategori\s*:.*|categories\s*:.*|"
     r"(?:©|ⓒ|\(c\)|copyright|hak cipta)\s.*|"
-    r"https?://\S+|www\.\S+|"
     r"(?:image|photo|foto|gambar|slide)\s*\d+\s*(?:of|dari|/)\s*/?\s*\d*"
     r")\s*$",
     re.IGNORECASE,
@@ -224,6 +226,10 @@ BYLINE = re.compile(
 
 # Containers up to this many characters are also checked as one widget (reaction bars).
 WIDGET_MAX_CHARS = 400
+
+# Photo credits like "Jane Doe/Agency/Getty Images": slash-separated capitalised names.
+CREDIT_MAX = 80
+CREDIT_PARTS = (2, 4)
 
 # Longest text taken for a caption when it sits right after an image (no caption markup).
 CAPTION_MAX = 300
