@@ -21,23 +21,40 @@ MAX_NAME_WORDS = 5
 
 # Roles that introduce a name; the name that follows is the credit.
 _LEADING_ROLE = re.compile(
-    r"^(?:(?:written|posted|words|reported|story|text)\s+by|by|oleh|ditulis\s+oleh|penulis|"
-    r"reporter|reporters|wartawan|kontributor|author|authors|laporan|jurnalis)\b\s*[:\-–]?\s*",
+    r"^(?:(?:[a-z]+\s+){0,2}by|oleh|ditulis\s+oleh|penulis|reporter|reporters|wartawan|"
+    r"kontributor|author|authors|laporan|jurnalis)\b\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
+# "Text: Name", "Teks: Name": a one-word label before a colon introduces the credit.
+_LABEL = re.compile(r"^[^\W\d_]{2,15}:\s*(?=\S)")
 # Roles that are not authorship: everything from here on is dropped.
 _OTHER_ROLE = re.compile(
     r"\b(?:editor|penyunting|redaktur|editing|edited\s+by|disunting\s+oleh|photo|foto|"
     r"photographer|fotografer|ilustrasi|illustration|sumber|source)\b\s*[:\-–]?.*$",
     re.IGNORECASE,
 )
-_SEGMENTS = re.compile(r"\s*(?:\||•|·|—|–|\s-\s|\n)\s*")
+_SEGMENTS = re.compile(r"\s*(?:\||｜|／|•|·|—|–|\s-\s|\n)\s*")
 # "and"/"dan" only in lower case: "Dan Brown" is a name, "Budi dan Rina" are two.
 _NAMES = re.compile(r"\s*(?:,|;|&|/)\s*|\s+(?:and|dan|serta|AND|DAN)\s+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^]]*\]")
 _URLISH = re.compile(r"https?://|www\.|@\w|\w@\w|\.(?:com|net|org|id|co)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-_EDGE_PUNCTUATION = " \t.,:;-–—|/\"'“”‘’"
+_EDGE_PUNCTUATION = " \t.,:;-–—|/\"'“”‘’／｜"
+_DAY_AND_MONTH_NAMES = (
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    "May|June|July|August|September|October|November|December"
+)
+# "Jeff FoustMonday" (byline and date glued together by the page's markup).
+_GLUED_DATE = re.compile(rf"(?<=[a-z])(?:{_DAY_AND_MONTH_NAMES})$")
+# Credentials and one-word initials after a comma are not names ("Ilana Muhlstein, MS, RDN").
+_CREDENTIALS = frozenset(
+    {"phd", "md", "ms", "msc", "mba", "rdn", "rd", "cpa", "jr", "sr", "ma", "ba", "bsc", "dr"}
+)
+_JOB_WORDS = re.compile(
+    r"\b(?:writer|correspondent|columnist|contributor|reporter|analyst|editor|producer|"
+    r"bureau|koresponden)s?\b",
+    re.IGNORECASE,
+)
 _DATE_WORDS = frozenset(
     {"on", "at", "pada", "pukul", "updated", "diperbarui", "published", "diterbitkan"}
     | set(MONTHS)
@@ -93,19 +110,20 @@ def _fold(text: str) -> str:
 
 def _tidy(name: str) -> str:
     name = " ".join(_PARENTHESES.sub(" ", name).split()).strip(_EDGE_PUNCTUATION)
+    name = _GLUED_DATE.sub("", name).strip(_EDGE_PUNCTUATION)
     if name.isupper() and " " in name:
         name = name.title()  # "BUDI SANTOSO" is a shouted name, not an acronym
     return name
 
 
 def _without_date(text: str) -> str:
-    """ "Jane Doe on March 14" -> "Jane Doe": cut at the first digit, then date words."""
+    """ "Jane Doe on March 14" / "Jane Doe on Monday" -> "Jane Doe"."""
     match = _DIGIT.search(text)
-    if not match:
-        return text
-    words = text[: match.start()].split()
-    while words and words[-1].strip(",.").casefold() in _DATE_WORDS:
+    words = (text[: match.start()] if match else text).split()
+    while len(words) > 1 and words[-1].strip(",.").casefold() in _DATE_WORDS:
         words.pop()
+    if len(words) > 2 and words[-2].casefold() in ("on", "pada"):
+        words = words[:-2]  # "on Thanksgiving": a date word we do not list
     return " ".join(words)
 
 
@@ -117,7 +135,7 @@ def split_credit(text: str) -> list[str]:
         segment = _LEADING_ROLE.sub("", segment.strip())
         if not segment or _OTHER_ROLE.match(segment):
             continue  # "Editor: Ani" credits an editor, not an author
-        segment = _OTHER_ROLE.sub("", segment)
+        segment = _OTHER_ROLE.sub("", _LABEL.sub("", segment))
         if _URLISH.search(segment):
             continue  # a profile URL or an e-mail address, not a name
         for part in _NAMES.split(segment):
@@ -130,6 +148,8 @@ def split_credit(text: str) -> list[str]:
                 continue
             if all(word.strip(",.").casefold() in _DATE_WORDS for word in name.split()):
                 continue
+            if name.casefold().strip(".") in _CREDENTIALS:
+                continue
             names.append(name)
     return names
 
@@ -139,8 +159,16 @@ def is_organization(name: str, org_names: Iterable[str]) -> bool:
     folded = _fold(name)
     if not folded:
         return True
-    if name.casefold() in WIRE_AGENCIES or _ORG_WORDS.search(name):
+    if name.casefold() in WIRE_AGENCIES or _ORG_WORDS.search(name) or _JOB_WORDS.search(name):
         return True
+    words = name.split()
+    # "AP Auto Writer", "CNN Business": an agency's acronym leads the credit.
+    if words[0].isupper() and words[0].casefold() in WIRE_AGENCIES:
+        return True
+    if len(words) == 1 and name.isupper() and len(name) <= 5:
+        return True  # initials or an acronym ("AS", "PMJS"): not a person's name
+    if words[0] == "The" and len(words) > 1:
+        return True  # "The Associated Press", "The Water Coolest"
     for org in org_names:
         org_folded = _fold(org)
         if org_folded and (folded == org_folded or (len(org_folded) >= 4 and org_folded in folded)):

@@ -8,6 +8,7 @@ and related-post lists are skipped: their bylines and dates belong to other text
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import lxml.html
@@ -30,26 +31,12 @@ _ELSEWHERE = (
     " or @id = 'colophon' or (self::footer and not(ancestor::article)) or self::nav"
     " or contains(@class, 'recommend') or contains(@class, 'popular'))]"
 )
-_LOWER = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-# Credit lines recognised by their first words when no class names them.
-_CREDIT_START = " or ".join(
-    f"starts-with({_LOWER}, '{start}')"
-    for start in (
-        "by ",
-        "by:",
-        "oleh ",
-        "oleh:",
-        "written by",
-        "posted by",
-        "penulis",
-        "ditulis oleh",
-    )
-)
+CREDIT_WORDS = ("by", "oleh", "written by", "posted by", "penulis", "ditulis oleh")
+_CREDIT_LINE = re.compile(rf"^(?:{'|'.join(CREDIT_WORDS)})\b", re.IGNORECASE)
 
 
 def _xpath(expression: str) -> etree.XPath:
-    expression = expression.replace("{elsewhere}", _ELSEWHERE)
-    return etree.XPath(expression.replace("{credit_start}", _CREDIT_START))
+    return etree.XPath(expression.replace("{elsewhere}", _ELSEWHERE))
 
 
 HEADINGS = (
@@ -64,10 +51,10 @@ MICRODATA_AUTHORS = _xpath(
     "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
 )
 MICRODATA_NAME = _xpath(".//*[@itemprop='name']")
-CREDIT_LINES = _xpath(
-    "//body//*[self::p or self::div or self::span or self::em or self::i or self::small]"
-    "[{credit_start}][not({elsewhere})]"
-)
+NOT_ELSEWHERE = _xpath("boolean(self::*[not({elsewhere})])")
+# Elements whose own first text may open a credit line; scanned in Python, which is ten
+# times cheaper here than an XPath string test on every text node (scripts included).
+CREDIT_TAGS = ("p", "div", "span", "i", "em", "small", "b", "strong", "address", "li", "td")
 BYLINES = (
     _xpath("//*[contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"),
     _xpath(
@@ -81,7 +68,6 @@ BYLINES = (
         " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
     ),
     _xpath("//address[not({elsewhere})]"),
-    CREDIT_LINES,
 )
 PUBLISHED_ATTRS = (
     _xpath(
@@ -150,6 +136,23 @@ def _text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
+def _short_text(element: lxml.html.HtmlElement, limit: int) -> str | None:
+    """The element's text when it is at most ``limit`` characters, read no further than that.
+
+    Class names like "date" or "author" also mark big containers; reading their whole
+    text for every candidate would make a page cost quadratic time.
+    """
+    parts: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit * 4:  # generous: markup indentation is whitespace
+            return None
+        parts.append(piece)
+    text = " ".join("".join(parts).split())
+    return text if text and len(text) <= limit else None
+
+
 def _value(element: lxml.html.HtmlElement) -> str:
     # <abbr title="2025-03-14T10:30:00+07:00">10:30 AM</abbr> (Blogger) keeps the value in title.
     attrs = ("title",) if element.tag == "abbr" else ("content", "datetime", "src", "href")
@@ -197,7 +200,11 @@ class PageDom:
         names = []
         for element in MICRODATA_AUTHORS(self.tree):
             named = MICRODATA_NAME(element)
-            value = _value(named[0]) if named else element.get("content") or _text(element)
+            value = (
+                _value(named[0])
+                if named
+                else element.get("content") or _short_text(element, MAX_BYLINE_CHARS)
+            )
             if value and len(value) <= MAX_BYLINE_CHARS:
                 names.append(value)
         return names
@@ -206,17 +213,25 @@ class PageDom:
         """Short texts that may credit the author, most trusted first."""
         for xpath in BYLINES:
             for element in xpath(self.tree):
-                text = _text(element)
-                if text and len(text) <= MAX_BYLINE_CHARS:
+                text = _short_text(element, MAX_BYLINE_CHARS)
+                if text:
                     yield text
+        yield from self.credit_lines()
+
+    def credit_lines(self) -> Iterator[str]:
+        """Short texts that start like a credit ("By ...", "Oleh ...")."""
+        for element in self.tree.iter(*CREDIT_TAGS):
+            head = (element.text or "").lstrip()[:16]
+            if not _CREDIT_LINE.match(head) or not NOT_ELSEWHERE(element):
+                continue
+            text = _short_text(element, MAX_BYLINE_CHARS)
+            if text:
+                yield text
 
     def published_dates(self) -> Iterator[str]:
         yield from _attr_then_text(self.tree, PUBLISHED_ATTRS, PUBLISHED_TEXTS)
         # "Oleh Budi - Senin, 17 Februari 2025 09:00 WIB": credit lines often carry the date.
-        for element in CREDIT_LINES(self.tree):
-            text = _text(element)
-            if text and len(text) <= MAX_BYLINE_CHARS:
-                yield text
+        yield from self.credit_lines()
 
     def modified_dates(self) -> Iterator[str]:
         yield from _attr_then_text(self.tree, MODIFIED_ATTRS, MODIFIED_TEXTS)
@@ -253,6 +268,6 @@ def _attr_then_text(
             yield str(value)
     for xpath in texts:
         for element in xpath(tree):
-            text = _text(element)
-            if text and len(text) <= MAX_DATE_CHARS:
+            text = _short_text(element, MAX_DATE_CHARS)
+            if text:
                 yield text

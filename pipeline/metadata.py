@@ -13,6 +13,7 @@ The tree is only read, never modified: body extraction runs on it afterwards.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +33,9 @@ from pipeline.titles import clean_title
 from pipeline.urls import absolute_url, is_site_root, site_key
 
 MIN_BODY_FOR_DETECTION = 200
+MAX_TAG_CHARS = 60
+MAX_TAG_WORDS = 8
+MAX_SECTION_CHARS = 60
 PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
@@ -72,6 +76,7 @@ MODIFIED_META = (
 _METAS = etree.XPath("//meta[@content]")
 _LINKS = etree.XPath("//link[@href and @rel]")
 _HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang", namespaces={"xml": dom.XML_NS})
+_LABEL_PREFIX = re.compile(r"^(?:category|section|topic|tag|kategori|topik):\s*", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\d)")
 
 
@@ -171,13 +176,42 @@ def _date(
 
 
 def _split_keywords(values: Iterable[str]) -> tuple[str, ...]:
+    """Display tags from keyword strings, without CMS-internal entries.
+
+    Publishers leak routing and ad-targeting values into their keywords ("@hp-top-stories",
+    "/article", "autoplay_video", "Category: Jupiter"); those are dropped or unlabelled.
+    """
     seen: dict[str, str] = {}
     for value in values:
-        for word in re.split(r"[,;]", value):
-            word = " ".join(word.split()).strip(" #")
-            if word and len(word) <= 80:
-                seen.setdefault(word.casefold(), word)
+        value = html.unescape(value)
+        # Semicolons separate only when there are no commas ("PG&amp;E" must not split).
+        for word in value.split(",") if "," in value else value.split(";"):
+            word = _LABEL_PREFIX.sub("", " ".join(word.split()).strip(" #"))
+            if not word or word.startswith(("@", "/")) or "_" in word:
+                continue
+            if len(word) > MAX_TAG_CHARS or len(word.split()) > MAX_TAG_WORDS:
+                continue
+            seen.setdefault(word.casefold(), word)
     return tuple(seen.values())
+
+
+def _section(value: str | None) -> str | None:
+    """The first of a comma-separated list ("game,news,slider"); never a handle or a URL."""
+    if not value:
+        return None
+    first = value.split(",")[0].strip()
+    if not first or first.startswith(("@", "http")) or len(first) > MAX_SECTION_CHARS:
+        return None
+    return first
+
+
+def _site_name(value: str | None) -> str | None:
+    """A brand name, not a URL or a social handle (both appear in og:site_name)."""
+    if not value or value.startswith("@"):
+        return None
+    if value.startswith(("http://", "https://")):
+        return site_key(value) or None
+    return value
 
 
 def _canonical(candidates: Iterable[str | None], url: str) -> str | None:
@@ -209,10 +243,10 @@ def extract_metadata(
     page = dom.PageDom(tree)
 
     site_name = _first(
-        lambda: meta.first("og:site_name"),
-        lambda: ld.website,
-        lambda: ld.publisher,
-        lambda: meta.first("application-name", "apple-mobile-web-app-title"),
+        lambda: _site_name(meta.first("og:site_name")),
+        lambda: _site_name(ld.website),
+        lambda: _site_name(ld.publisher),
+        lambda: _site_name(meta.first("application-name", "apple-mobile-web-app-title")),
         lambda: _host_name(url),
     )
     org_names = [name for name in (site_name, ld.website, ld.publisher, site_key(url)) if name]
@@ -256,15 +290,15 @@ def extract_metadata(
             lambda: meta.first("dc.description", "dcterms.description"),
             lambda: meta.itemprop("description"),
         ),
-        tags=ld.keywords
+        tags=_split_keywords(ld.keywords)
         or _split_keywords(meta.all("article:tag", "og:article:tag"))
         or _split_keywords(meta.all("news_keywords", "keywords", "parsely-tags"))
         or _split_keywords(page.tag_links()),
         section=_first(
-            lambda: ld.section,
-            lambda: meta.first(*SECTION_META),
-            lambda: page.itemprop("articleSection"),
-            lambda: page.section(skip=org_names),
+            lambda: _section(ld.section),
+            lambda: _section(meta.first(*SECTION_META)),
+            lambda: _section(page.itemprop("articleSection")),
+            lambda: _section(page.section(skip=org_names)),
         ),
         image=_first(
             lambda: absolute_url(ld.image, url),

@@ -267,3 +267,22 @@ def test_any_markup_gives_metadata_without_errors_or_control_characters(
         assert text is None or not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text)
     for moment in (meta.published_at, meta.modified_at):
         assert moment is None or moment.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("credit", "persons", "organizations"),
+    [
+        ("Tom Krisher, AP Auto Writer", ["Tom Krisher"], ["AP Auto Writer"]),
+        ("Jill Disis, CNN Business", ["Jill Disis"], ["CNN Business"]),
+        ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"], []),
+        ("by Jeff FoustMonday, November 18, 2019", ["Jeff Foust"], []),
+        ("By Louis Jacobson on Monday, November 18th, 2019", ["Louis Jacobson"], []),
+        ("Analysis by Chris Cillizza", ["Chris Cillizza"], []),
+        ("Text: Lida Buslaeva", ["Lida Buslaeva"], []),
+        ("The Associated Press", [], ["The Associated Press"]),
+    ],
+)
+def test_real_world_bylines(credit: str, persons: list[str], organizations: list[str]) -> None:
+    names = clean_credits([Credit(credit)], org_names=["Connecticut Post"])
+    assert list(names.persons) == persons
+    assert list(names.organizations) == organizations
