@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -23,16 +24,36 @@ if TYPE_CHECKING:
 
     from storage import Database
 
+
+def relative_time(value: object) -> str:
+    """An ISO time as "in 4m" / "12s ago" (a table has little room); else short_datetime."""
+    if not isinstance(value, str):
+        return short_datetime(value)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return short_datetime(value)
+    seconds = (when - datetime.now(UTC)).total_seconds()
+    amount = abs(seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if amount >= 2 * size:
+            text = f"{amount // size:.0f}{unit}"
+            break
+    else:
+        text = f"{amount:.0f}s"
+    return f"in {text}" if seconds >= 0 else f"{text} ago"
+
+
+# The table keeps what a glance needs; --format json has every field (finish reason too).
 STATUS_COLUMNS = (
-    Column("source", "source", max_width=24),
-    Column("schedule", "schedule", max_width=22),
+    Column("source", "source", max_width=22),
+    Column("schedule", "schedule", max_width=18),
     Column("state", "state"),
-    Column("next_run_at", "next run", render=short_datetime),
-    Column("last_run_at", "last run", render=short_datetime),
-    Column("last_status", "last outcome"),
-    Column("last_finish_reason", "reason", max_width=16),
-    Column("consecutive_failures", "failures", justify="right"),
-    Column("last_error", "error", max_width=40),
+    Column("next_run_at", "next", render=relative_time),
+    Column("last_run_at", "last", render=relative_time),
+    Column("last_status", "outcome"),
+    Column("consecutive_failures", "fails", justify="right"),
+    Column("last_error", "error", max_width=30),
 )
 
 

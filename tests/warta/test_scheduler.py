@@ -1,6 +1,6 @@
 """The scheduler: real scheduler processes, real crawls of the demo sites, real time.
 
-Every end-to-end test runs ``python -m warta.cli_schedule scheduler`` as its own process
+Every end-to-end test runs ``python -m warta scheduler`` as its own process
 (from a temporary directory, so nothing depends on the working directory) against the
 demo server, and reads the outcome from the database the way ``warta runs`` does.
 """
@@ -101,7 +101,7 @@ class SchedulerProcess:
         self.log_path = tmp / f"{name}.log"
         self._log = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "warta.cli_schedule", "scheduler", *args],
+            [sys.executable, "-m", "warta", "scheduler", *args],
             cwd=tmp,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -596,7 +596,7 @@ def test_a_second_scheduler_on_the_same_database_is_refused(
     schedulers.append(first)
     wait_for("the first scheduler", first.started, timeout=30)
     second = subprocess.run(
-        [sys.executable, "-m", "warta.cli_schedule", "scheduler"],
+        [sys.executable, "-m", "warta", "scheduler"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

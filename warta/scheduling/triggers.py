@@ -31,8 +31,15 @@ def schedule_spec(schedule: Schedule) -> str | None:
     if schedule.cron:
         return f"cron {schedule.cron}"
     if schedule.every_seconds:
-        return f"every {schedule.every_seconds}s"
+        return f"every {_duration(schedule.every_seconds)}"
     return None
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def build_trigger(schedule: Schedule) -> BaseTrigger | None:
