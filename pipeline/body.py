@@ -175,6 +175,8 @@ def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:
     if el.tag != "p" and not (el.tag == "div" and not any(c.tag in clean.BLOCK_TAGS for c in el)):
         return False
     text = clean.normalize_space(el.text_content())
+    if text.endswith(EXCERPT_ENDINGS):
+        return False
     density = clean.link_density(el)
     if len(text) >= 80:
         return density < 0.25

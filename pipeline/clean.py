@@ -258,6 +258,8 @@ def widget_text(text: str) -> str | None:
         return "widget-line"
     if is_credit_line(text):
         return "captions"
+    if rules.NEWSLETTER_LINE.match(text):
+        return "newsletter"
     return None
 
 

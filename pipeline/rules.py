@@ -81,7 +81,8 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
                     r"also-read", r"baca-?juga", r"read-?more", r"more-stories",
                     r"recirc", r"outbrain", r"taboola", r"terkait", r"terpopuler",
                     r"inline-related", r"irp-(?:box|shortcode)", r"you-may-like", r"might-like",
-                    r"next-article"),
+                    r"next-article", r"latest-(?:news|posts|stories|articles)", r"more-news",
+                    r"other-(?:news|stories|posts)", r"berita-(?:terbaru|lainnya|populer)"),
         # 10: newsletter sign-ups
         "newsletter": (r"newsletter", r"mc4wp", r"mailchimp", r"tnp-", r"subscri",
                        r"signup", r"sign-up", r"optin", r"opt-in"),
@@ -200,7 +201,11 @@ WIDGET_LINES = re.compile(
     r"kredit)\s*:.*|"
     r"@\w{2,30}|"  # a bare social handle
     r"(?:this [\w ]{1,30} )?requires javascript.*|(?:please )?enable javascript.*|"
-    r"loading\.*|memuat\.*|"
+    r"(?:loading|memuat)[\w ]{0,20}(?:\.+|…)?|"
+    r"(?:you may also like|you might also like|related (?:articles|posts|stories|news)|"
+    r"more stories|recommended for you|berita terkait|artikel terkait|baca juga|lihat juga|"
+    r"rekomendasi|berita lainnya)\s*[:.…]*|"
+    r"(?:subscribe|subscribe now|sign up|sign up now|berlangganan|daftar sekarang)\s*[!.]?|"
     r"tags?\s*:.*|tagged\s*:?.*|kategori\s*:.*|categories\s*:.*|"
     r"(?:©|ⓒ|\(c\)|copyright|hak cipta)\s.*|"
     r"(?:image|photo|foto|gambar|slide)\s*\d+\s*(?:of|dari|/)\s*/?\s*\d*"
@@ -234,6 +239,13 @@ CREDIT_PARTS = (2, 4)
 # Longest text taken for a caption when it sits right after an image (no caption markup).
 CAPTION_MAX = 300
 CAPTION_SLACK = 80
+
+# Newsletter promos: a short line that names a newsletter and asks to sign up.
+NEWSLETTER_LINE = re.compile(
+    r"^(?=.{0,200}$)(?=.*\b(?:newsletters?|nawala|buletin)\b)"
+    r"(?=.*\b(?:sign up|subscribe|inbox|daftar|berlangganan|kotak masuk)\b).*$",
+    re.IGNORECASE,
+)
 
 # Link density above which a block is treated as a list of links (menus, related lists).
 LINK_DENSITY_LIST = 0.6
