@@ -43,6 +43,8 @@ _BINARY_MAGIC = (
     b"ID3",
     b"\x7fELF",
 )
+# Bytes that never occur in text: C0 controls other than tab, newline, form feed and CR.
+_CONTROL_BYTES = bytes(range(9)) + bytes(range(14, 32))
 _HTTP_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE | re.DOTALL
@@ -121,7 +123,7 @@ def _looks_binary(data: bytes, declared: list[str]) -> bool:
     if head.startswith(_BINARY_MAGIC):
         return True
     # UTF-16 without BOM still has text; real binary has NULs *and* many other controls.
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) * 0.1
 
 
