@@ -100,11 +100,18 @@ class SchedulerService:
         self._sync()
         self._recover(scheduler)
         scheduler.resume()
+        jobs = sum(1 for j in scheduler.get_jobs() if j.id.startswith("source:"))
         logger.info(
             "Scheduler started: %d source job(s), at most %d crawl(s) at once",
-            sum(1 for j in scheduler.get_jobs() if j.id.startswith("source:")),
+            jobs,
             self.options.max_parallel,
         )
+        if jobs == 0:
+            logger.warning(
+                "No enabled source in %s has a schedule: nothing will run until one does "
+                "(edit the file, then send SIGHUP or run `warta schedule sync`)",
+                self.config.path,
+            )
 
     def _sync(self) -> None:
         assert self._scheduler is not None

@@ -334,18 +334,19 @@ def test_list_counts_consecutive_failures_and_shows_the_last_error(
     feed = {"kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"], "every": 600}
     write_sources(tmp_path / "s.toml", [{"name": "alpha", **feed}, {"name": "beta", **feed}])
     with Database.open(database_url) as database:
-        for status, reason, error in [
-            ("failed", "closespider_errorcount", "old failure"),
-            ("finished", "finished", None),
-            ("interrupted", "shutdown", None),
-            ("failed", "no run record", "crawl process exited with code 1"),
+        for status, reason, pages, error in [
+            ("failed", "closespider_errorcount", 0, "old failure"),
+            ("finished", "finished", 5, None),
+            ("interrupted", "shutdown", 2, None),
+            ("finished", "finished", 0, "Connection refused for http://127.0.0.1:9/feed.xml"),
+            ("failed", "no run record", 0, "crawl process exited with code 1"),
         ]:
             run = database.start_run("alpha")
             database.finish_run(
                 run,
                 status=status,
                 finish_reason=reason,
-                pages=0,
+                pages=pages,
                 articles_new=0,
                 articles_updated=0,
                 articles_unchanged=0,
@@ -365,7 +366,8 @@ def test_list_counts_consecutive_failures_and_shows_the_last_error(
             errors=0,
         )
     rows = listing(env)
-    assert rows["alpha"]["consecutive_failures"] == 2
+    # The start URL down (no page fetched, an error) counts as a failure too.
+    assert rows["alpha"]["consecutive_failures"] == 3
     assert rows["alpha"]["last_error"] == "crawl process exited with code 1"
     assert rows["alpha"]["last_status"] == "running"
     assert rows["beta"]["consecutive_failures"] == 0 and rows["beta"]["last_error"] is None
@@ -613,6 +615,49 @@ def test_a_second_scheduler_on_the_same_database_is_refused(
     schedulers.append(third)
     wait_for("a scheduler after the first stopped", third.started, timeout=30)
     third.stop()
+
+
+@pytest.mark.slow
+def test_repeated_failures_of_a_source_are_visible_with_the_error(
+    tmp_path: Path, env: dict[str, str], schedulers: list[Any]
+) -> None:
+    dead = {"name": "dead", "kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"]}
+    write_sources(Path(env["WARTA_CONFIG"]), [{**dead, "every": 1}])
+    proc = SchedulerProcess(tmp_path, env, "--poll", "0.5", "--set", "RETRY_ENABLED=False")
+    schedulers.append(proc)
+
+    def failing() -> dict[str, Any] | None:
+        proc.started()
+        row = listing(env)["dead"]
+        return row if row["consecutive_failures"] >= 2 else None
+
+    row = wait_for("two failed runs", failing, timeout=45)
+    proc.stop()
+    assert "127.0.0.1:9" in row["last_error"]
+    assert "Connection" in row["last_error"] or "refused" in row["last_error"]
+    assert "Crawl of dead" in proc.log()
+
+
+@pytest.mark.slow
+def test_sighup_reloads_the_sources_file(
+    tmp_path: Path, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    feed = {"kind": "feed", "start_urls": ["http://127.0.0.1:9/feed.xml"], "every": 3600}
+    config = Path(env["WARTA_CONFIG"])
+    write_sources(config, [{"name": "alpha", **feed}])
+    proc = SchedulerProcess(tmp_path, env, "--poll", "0.5")
+    schedulers.append(proc)
+    wait_for("the scheduler", proc.started, timeout=30)
+    write_sources(config, [{"name": "beta", **feed}])
+    proc.proc.send_signal(signal.SIGHUP)
+    wait_for(
+        "the reloaded jobs",
+        lambda: {j.id for j in inspect_jobs(db.engine)} == {job_id("beta")},
+        timeout=15,
+    )
+    assert proc.proc.poll() is None
+    proc.stop()
+    assert proc.proc.returncode == 0, proc.log()
 
 
 @pytest.mark.slow

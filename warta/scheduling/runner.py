@@ -116,7 +116,10 @@ class CrawlRunner:
                 return RunOutcome(source, "skipped", "already running", None, None, 0.0)
             launched_at = datetime.now(UTC)
             started = time.monotonic()
-            proc = self._spawn(source)
+            try:
+                proc = self._spawn(source)
+            except OSError as exc:
+                return self._record_failed_start(source, exc)
             self._active[source] = proc
         logger.info("Crawl of %s started (pid %d)", source, proc.pid)
         tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
@@ -135,6 +138,23 @@ class CrawlRunner:
         )
         _log_outcome(outcome)
         return outcome
+
+    def _record_failed_start(self, source: str, exc: OSError) -> RunOutcome:
+        message = f"could not start the crawl process: {exc}"
+        logger.error("Crawl of %s failed: %s", source, message)
+        run_id = self.database.start_run(source)
+        self.database.finish_run(
+            run_id,
+            status="failed",
+            finish_reason="not started",
+            pages=0,
+            articles_new=0,
+            articles_updated=0,
+            articles_unchanged=0,
+            errors=1,
+            error_message=message,
+        )
+        return RunOutcome(source, "failed", "not started", run_id, None, 0.0, error_message=message)
 
     def _spawn(self, source: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
@@ -314,7 +334,8 @@ def _describe_exit(code: int | None) -> str:
 
 
 def _log_outcome(outcome: RunOutcome) -> None:
-    level = logging.INFO if outcome.status == "finished" else logging.WARNING
+    failed = outcome.status != "finished" or (outcome.pages == 0 and outcome.errors > 0)
+    level = logging.WARNING if failed else logging.INFO
     logger.log(
         level,
         "Crawl of %s %s (%s) in %.1fs: %d pages, %d new, %d updated, %d errors [run %s]%s",

@@ -51,14 +51,25 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def run_failed(run: CrawlRunRecord) -> bool:
+    """Failed, interrupted, or "finished" without a single page because of errors.
+
+    The last case is a source whose start URL is down: Scrapy ends such a crawl normally,
+    but for the user the source failed.
+    """
+    if run.status in FAILED_STATUSES:
+        return True
+    return run.status == "finished" and run.pages == 0 and run.errors > 0
+
+
 def consecutive_failures(runs: Sequence[CrawlRunRecord]) -> tuple[int, str | None]:
-    """Failed or interrupted runs since the last finished one (newest first), and the error."""
+    """Failed runs since the last successful one (runs newest first), and the latest error."""
     count = 0
     error: str | None = None
     for run in runs:
         if run.status == "running":
             continue
-        if run.status not in FAILED_STATUSES:
+        if not run_failed(run):
             break
         if count == 0:
             error = run.error_message or run.finish_reason
