@@ -80,7 +80,8 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
                     r"top-posts", r"popular", r"trending", r"recommend", r"more-from",
                     r"also-read", r"baca-?juga", r"read-?more", r"more-stories",
                     r"recirc", r"outbrain", r"taboola", r"terkait", r"terpopuler",
-                    r"inline-related", r"irp-(?:box|shortcode)", r"you-may-like", r"might-like",
+                    r"inline-related", r"irp-(?:box|shortcode)",
+                    r"(?:^|\s)(?:ctatext|posttitle)(?:$|\s)", r"you-may-like", r"might-like",
                     r"next-article", r"latest-(?:news|posts|stories|articles)", r"more-news",
                     r"other-(?:news|stories|posts)", r"berita-(?:terbaru|lainnya|populer)"),
         # 10: newsletter sign-ups
