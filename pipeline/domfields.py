@@ -123,7 +123,8 @@ SECTION_LINKS = (
     _xpath(
         "//*[contains(@class, 'entry-category') or contains(@class, 'post-category')"
         " or contains(@class, 'cat-links') or contains(@class, 'td-category')"
-        " or contains(@class, 'article-section') or contains(@class, 'kicker')][not({elsewhere})]//a"
+        " or contains(@class, 'article-section') or contains(@class, 'kicker')]"
+        "[not({elsewhere})]//a"
     ),
 )
 # The last breadcrumb link before the article itself names its section.
