@@ -334,7 +334,7 @@ def is_caption(el: lxml.html.HtmlElement, text: str) -> bool:
     if prev is None or not _is_image(prev):
         return False
     parent = el.getparent()
-    if parent is None or len(parent) > 3:
+    if parent is None or len(parent) > 3 or parent.tag == "blockquote":
         return False
     # The caption is (nearly) all the text of its container; in an article body the
     # paragraph after an image is one of many.

@@ -73,8 +73,8 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         # 5: share bars
         "share": (r"sharedaddy", r"addtoany", r"a2a_", r"heateor", r"twp-social",
                   _W + r"share(?:$|[\s_-])", _W + r"sharing", r"social(?:-|_)?(?:share|links?|"
-                  r"icons?|media|buttons?|bar|networks?)", r"td-post-sharing", r"shariff",
-                  r"sosmed", r"share-?buttons?", r"share-?bar"),
+                  r"icons?|media(?![-_]?(?:embed|post))|buttons?|bar|networks?)",
+                  r"td-post-sharing", r"shariff", r"sosmed", r"share-?buttons?", r"share-?bar"),
         # 7, 8, 20: related / popular / recommended lists
         "related": (r"related", r"jp-relatedposts", r"yarpp", r"crp_related", r"wpp-list",
                     r"top-posts", r"popular", r"trending", r"recommend", r"more-from",
