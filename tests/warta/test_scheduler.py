@@ -454,6 +454,60 @@ def test_two_sources_run_repeatedly_on_schedule_and_never_overlap(
 
 
 @pytest.mark.slow
+def test_max_parallel_caps_crawls_across_all_sources(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    sources = [with_interval(s, 1) for s in demo_sources(demo_url, every=1)[:3]]
+    write_sources(Path(env["WARTA_CONFIG"]), sources)
+    proc = SchedulerProcess(tmp_path, env, "--max-parallel", "1", "--poll", "0.5", *FAST)
+    schedulers.append(proc)
+
+    def finished_runs() -> list[CrawlRunRecord] | None:
+        proc.started()
+        runs = [r for r in db.list_runs(limit=100) if r.status == "finished"]
+        return runs if len(runs) >= 4 else None
+
+    wait_for("four finished crawls", finished_runs, timeout=60)
+    proc.stop()
+    runs = sorted((r for r in db.list_runs(limit=100) if r.finished_at), key=lambda r: r.started_at)
+    assert len({r.source for r in runs}) >= 2, "several sources took turns"
+    for earlier, later in itertools.pairwise(runs):
+        assert earlier.finished_at is not None
+        assert later.started_at >= earlier.finished_at, "two crawls ran at once"
+
+
+@pytest.mark.slow
+def test_a_crawl_killed_under_a_live_scheduler_is_recorded_as_interrupted(
+    tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
+) -> None:
+    source = with_interval(demo_sources(demo_url, every=3600)[0], 3600)
+    name = source["name"]
+    write_sources(Path(env["WARTA_CONFIG"]), [source])
+    assert cli(["sync"], env).exit_code == 0
+    assert cli(["run-now", name], env).exit_code == 0
+    proc = SchedulerProcess(tmp_path, env, "--poll", "0.5", *SLOW_QUEUED)
+    schedulers.append(proc)
+
+    def running() -> CrawlRunRecord | None:
+        proc.started()
+        return next((r for r in runs_of(db, name) if r.status == "running"), None)
+
+    run = wait_for("a running crawl", running, timeout=30)
+    assert run.pid is not None
+    os.kill(run.pid, signal.SIGKILL)  # the OOM killer, say
+    record = wait_for(
+        "the killed run to be recorded",
+        lambda: next((r for r in runs_of(db, name) if r.status != "running"), None),
+        timeout=15,
+    )
+    assert (record.id, record.status, record.finish_reason) == (run.id, "interrupted", "killed")
+    assert "SIGKILL" in (record.error_message or "")
+    assert proc.proc.poll() is None, "the scheduler carries on"
+    proc.stop()
+    assert proc.proc.returncode == 0, proc.log()
+
+
+@pytest.mark.slow
 def test_sigterm_mid_crawl_stops_within_the_grace_period_and_records_the_run(
     tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
 ) -> None:
