@@ -173,6 +173,15 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
         break
     if text is None:
         text = _detect(data)
+    return clean_html_text(text)
+
+
+def clean_html_text(text: str) -> str:
+    """Already-decoded HTML made safe to parse: no BOM, no XML declaration, no controls.
+
+    ``decode_html`` ends with it; callers holding a ``str`` page should apply it too, so
+    both inputs reach the parser in the same shape.
+    """
     text = text.removeprefix("\ufeff")
     # The declaration names the bytes' encoding; on a str it is stale and lxml refuses it.
     text = _XML_DECLARATION.sub("", text, count=1)

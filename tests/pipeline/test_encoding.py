@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.encoding import decode_html
+from pipeline.encoding import clean_html_text, decode_html
 from pipeline.extract import extract
 from pipeline.types import ExtractionError
 
@@ -99,3 +99,10 @@ def test_any_bytes_decode_cleanly_or_raise_extraction_error(data: bytes, ctype: 
         return
     assert "\ufffd" not in out
     assert not any(ord(c) < 32 and c not in "\t\n\r" for c in out)
+
+
+def test_clean_html_text_prepares_str_input_like_bytes_input() -> None:
+    raw = '\ufeff<?xml version="1.0" encoding="utf-8"?><html><body><p>a\x07b\x00c</p></body></html>'
+    out = clean_html_text(raw)
+    assert out == "<html><body><p>abc</p></body></html>"
+    assert out == decode_html(raw.encode("utf-8"))
