@@ -155,6 +155,12 @@ def scheduler_command(
     from warta.scheduler import SchedulerAlreadyRunning, SchedulerOptions, SchedulerService
     from warta.scheduling.runner import CrawlOptions
 
+    if poll * 3 > lock_timeout:
+        # Heartbeats must come several times per lock timeout, or a live claim expires.
+        raise click.BadParameter(
+            f"--poll ({poll:g}s) must be at most a third of --lock-timeout ({lock_timeout:g}s)",
+            param_hint="--poll",
+        )
     _configure_logging(app.verbose)
     config = app.config()
     config_path = str(app.config_path.resolve())

@@ -89,10 +89,12 @@ def inspect_jobs(engine: Engine) -> list[StoredJob]:
         when = utc_timestamp_to_datetime(next_run) if next_run is not None else None
         try:
             state = pickle.loads(state_blob)
+            if not isinstance(state, dict):
+                raise TypeError(f"job state is a {type(state).__name__}, not a dict")
         except Exception as exc:
             found.append(StoredJob(job_id, when, None, None, {}, f"{type(exc).__name__}: {exc}"))
             continue
-        func_ref = state.get("func") if isinstance(state, dict) else None
+        func_ref = state.get("func")
         broken = None
         try:
             ref_to_obj(func_ref)
