@@ -21,6 +21,8 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from pipeline.urls import canonicalize_url
+
 logger = logging.getLogger(__name__)
 
 ARTICLE_TYPES = frozenset(
@@ -163,11 +165,27 @@ class _Graph:
             return self.by_id.get(value["@id"], value)
         return value
 
-    def first_of(self, wanted: frozenset[str]) -> dict[str, Any] | None:
+    def first_of(
+        self, wanted: frozenset[str], page_url: str | None = None
+    ) -> dict[str, Any] | None:
+        """The node describing this page: one naming the page's URL, else the first with a
+        headline (a listing of related articles may come first), else the first."""
         candidates = [node for node in self.nodes if _types(node) & wanted]
+        if page_url and len(candidates) > 1:
+            key = canonicalize_url(page_url)
+            for node in candidates:
+                if key in self._urls_of(node):
+                    return node
         with_headline = [node for node in candidates if node.get("headline")]
         found = with_headline or candidates
         return found[0] if found else None
+
+    def _urls_of(self, node: dict[str, Any]) -> set[str]:
+        entity = node.get("mainEntityOfPage")
+        raw = [node.get("url"), node.get("@id"), entity]
+        if isinstance(entity, dict):
+            raw.extend((entity.get("@id"), entity.get("url")))
+        return {canonicalize_url(value) for value in raw if isinstance(value, str)}
 
     def text(self, value: Any) -> str | None:
         """A string field, whatever wrapper it came in (list, {"@value"}, {"name"})."""
@@ -227,8 +245,8 @@ class _Graph:
         return tuple(word for word in words if word)
 
 
-def _from_graph(graph: _Graph) -> LinkedData:
-    article = graph.first_of(ARTICLE_TYPES) or {}
+def _from_graph(graph: _Graph, page_url: str | None) -> LinkedData:
+    article = graph.first_of(ARTICLE_TYPES, page_url) or {}
     page = graph.first_of(PAGE_TYPES) or {}
     website = graph.first_of(frozenset({"website"})) or {}
     publisher = graph.resolve(article.get("publisher") or page.get("publisher"))
@@ -280,7 +298,7 @@ def _from_patterns(text: str) -> LinkedData:
     )
 
 
-def read_linked_data(tree: lxml.html.HtmlElement) -> LinkedData:
+def read_linked_data(tree: lxml.html.HtmlElement, page_url: str | None = None) -> LinkedData:
     """The article described by the page's JSON-LD; an empty LinkedData when there is none."""
     values: list[Any] = []
     broken: list[str] = []
@@ -292,7 +310,7 @@ def read_linked_data(tree: lxml.html.HtmlElement) -> LinkedData:
             broken.append(text)
         else:
             values.extend(block)
-    found = _from_graph(_Graph(values)) if values else LinkedData()
+    found = _from_graph(_Graph(values), page_url) if values else LinkedData()
     if broken and not found.types:  # no well-formed block described the article
         return _from_patterns("\n".join(broken))
     return found

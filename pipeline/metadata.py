@@ -238,7 +238,7 @@ def extract_metadata(
     language_hint: str | None = None,
 ) -> Metadata:
     """All metadata of one page; never modifies ``tree``."""
-    ld = read_linked_data(tree)
+    ld = read_linked_data(tree, url)
     meta = _MetaTags(tree)
     page = dom.PageDom(tree)
 

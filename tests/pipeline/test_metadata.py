@@ -286,3 +286,19 @@ def test_real_world_bylines(credit: str, persons: list[str], organizations: list
     names = clean_credits([Credit(credit)], org_names=["Connecticut Post"])
     assert list(names.persons) == persons
     assert list(names.organizations) == organizations
+
+
+def test_jsonld_article_naming_the_page_beats_a_related_articles_list() -> None:
+    related = {
+        "@type": "ItemList",
+        "itemListElement": [
+            {
+                "@type": "NewsArticle",
+                "headline": "Another story",
+                "url": "https://techdaily.example/x",
+            }
+        ],
+    }
+    main = {"@type": "NewsArticle", "headline": "This story", "mainEntityOfPage": {"@id": URL}}
+    tree = page(ld(related) + ld(main))
+    assert extract_metadata(tree, URL + "?utm_source=feed").title == "This story"
