@@ -3,9 +3,9 @@
 Contract: ``extract_body(tree, url, *, remove_selectors=(), title=None) -> Body(text, html)``.
 ``tree`` is the parsed document and is modified in place (metadata was read before).
 Steps: drop scripts and styles; drop boilerplate by markup (``pipeline.clean`` applying the
-data in ``pipeline.rules``); pick the main container (the smallest element that holds
-nearly all remaining running text, tightened to an article-body marker when one exists);
-drop widgets recognised by text shape; render text and sanitized HTML.
+data in ``pipeline.rules``); pick the main container (where long paragraphs concentrate,
+plus sibling blocks that carry paragraphs of their own); drop widgets recognised by text
+shape; render text and sanitized HTML.
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ EXCERPT_ENDINGS = ("…", "...", "[…]", "[...]", "…]")
 COMMAS = (",", "，", "、", "،")
 # A paragraph's score goes to its parent, then damped to grandparent and great-grandparent.
 DAMPING = (1.0, 2.0, 6.0)
-# An article-body marker above the chosen element wins if it holds at most this much more text.
-CLIMB_SHARE = 1.3
 # Siblings of the best candidate join it when they score this much (absolute, relative).
 SIBLING_MIN_SCORE = 10.0
 SIBLING_SHARE = 0.2
@@ -78,7 +76,7 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     Paragraph scores flow to their container and, damped, to two more ancestors, so the
     winner is where long paragraphs concentrate (a teaser list spreads its text over many
     small parents). Siblings that score well or read like paragraphs join it (articles
-    split in several columns); an article-body marker just above it is preferred.
+    split in several columns).
     """
     measures = clean.measure(root)
     plain, full = measures.plain, measures.full
@@ -116,13 +114,7 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
             total = full.get(candidate, 0)
             table[candidate] = score * (plain.get(candidate, 0) / total if total else 0.0)
     best = max(scores, key=scores.__getitem__)
-    node = _with_siblings(best, scores[best], direct, root)
-    for el in node.iterancestors():
-        if el is root or plain.get(el, 0) > CLIMB_SHARE * plain.get(node, 0):
-            break
-        if clean.is_body_marker(el):
-            node = el
-    return node
+    return _with_siblings(best, scores[best], direct, root)
 
 
 def _with_siblings(

@@ -105,6 +105,7 @@ def test_markup_intents(attrs: str, intent: str) -> None:
         'class="shared-drive-notes"',  # "share" must not hit "shared"
         'class="code-block"',  # code listings are body, Ad Inserter is code-block-N
         'class="content overflow-hidden"',
+        'class="social-media-embed"',  # a quoted tweet is part of the story
     ],
 )
 def test_markup_that_is_not_boilerplate(attrs: str) -> None:
@@ -190,6 +191,16 @@ def test_caption_right_after_an_image_is_removed() -> None:
     clean.remove_by_text(body, clean.CleanStats())
     assert "Jane Doe" not in text_of(body)
     assert PROSE in text_of(body) and PROSE_ID in text_of(body)
+
+
+def test_quote_after_an_image_inside_a_blockquote_is_not_a_caption() -> None:
+    quote = "The show was great and booking the tickets was really easy for us."
+    body = fragment(
+        f"<div><p>{PROSE}</p><blockquote><p><img src='r.jpg'></p><p>{quote}</p></blockquote>"
+        f"<p>{PROSE_ID}</p></div>"
+    )
+    clean.remove_by_text(body, clean.CleanStats())
+    assert quote in text_of(body)
 
 
 def test_bylines_and_datelines_at_the_top_are_trimmed() -> None:
