@@ -220,21 +220,23 @@ def test_bad_cron_expressions_are_refused_with_the_expression(expression: str) -
 
 def test_lock_refuses_a_live_scheduler_and_takes_over_a_dead_one(database_url: str) -> None:
     with Database.open(database_url) as database:
-        first = SchedulerLock(database.engine, ttl_seconds=1.0)
-        first.acquire()
-        second = SchedulerLock(database.engine, ttl_seconds=30)
+        # A scheduler on another machine: only its heartbeat says whether it lives.
+        remote = SchedulerLock(database.engine, ttl_seconds=1.0)
+        remote.hostname = "another-host"
+        remote.acquire()
+        local = SchedulerLock(database.engine, ttl_seconds=30)
         with pytest.raises(SchedulerAlreadyRunning, match="already running on this database"):
-            second.acquire()
-        assert first.renew()
-        # `first` stops renewing (as after kill -9 on another host): its claim expires.
+            local.acquire()
+        assert remote.renew()
+        # `remote` stops renewing (as after kill -9): its claim expires and is taken over.
         time.sleep(1.3)
-        second.acquire()
-        assert not first.renew(), "a scheduler whose claim was taken over must learn it"
+        local.acquire()
+        assert not remote.renew(), "a scheduler whose claim was taken over must learn it"
         with pytest.raises(SchedulerAlreadyRunning):
-            first.acquire()
-        second.release()
-        first.acquire()  # released: free for anyone
-        first.release()
+            remote.acquire()
+        local.release()
+        remote.acquire()  # released: free for anyone
+        remote.release()
 
 
 def test_lock_of_a_dead_process_on_this_host_is_taken_over_at_once(database_url: str) -> None:
@@ -254,6 +256,19 @@ def test_lock_of_a_dead_process_on_this_host_is_taken_over_at_once(database_url:
             ttl=timedelta(hours=1),
         )
         assert acquired
+        SchedulerLock(database.engine, ttl_seconds=30).acquire()
+
+
+def test_lock_left_by_an_earlier_process_with_our_pid_is_taken_over(database_url: str) -> None:
+    # A restarted container: same hostname, and the scheduler is PID 1 again.
+    with Database.open(database_url) as database:
+        try_acquire_lock(
+            database.engine,
+            holder="previous-incarnation",
+            hostname=socket.gethostname(),
+            pid=os.getpid(),
+            ttl=timedelta(hours=1),
+        )
         SchedulerLock(database.engine, ttl_seconds=30).acquire()
 
 

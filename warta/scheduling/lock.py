@@ -2,7 +2,8 @@
 
 A second ``warta scheduler`` pointed at the same database finds a live claim and refuses.
 A claim left by a scheduler killed with ``kill -9`` is taken over once its heartbeat has
-expired, or at once when it was made on this host by a process that no longer exists.
+expired, or at once when it was made on this host by a process that no longer exists (or
+by an earlier process with our own pid, as after a container restart).
 """
 
 from __future__ import annotations
@@ -80,7 +81,11 @@ class SchedulerLock:
         )
 
     def _is_dead_local(self, state: LockState) -> bool:
-        return state.hostname == self.hostname and not pid_alive(state.pid)
+        if state.hostname != self.hostname:
+            return False  # another machine: only the heartbeat can tell
+        # Our own pid under another holder id: an earlier incarnation, e.g. PID 1 of a
+        # restarted container, which keeps its hostname.
+        return state.pid == self.pid or not pid_alive(state.pid)
 
 
 def pid_alive(pid: int | None) -> bool:
