@@ -99,7 +99,8 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         # 15, 21: navigation and sidebars
         "navigation": (r"post-navigation", r"nav-links", r"nav-previous", r"nav-next",
                        _W + r"prev-next", r"next-prev", r"pagination", r"floating-nav",
-                       r"(?:^|\s)(?:sidebar|side-bar)", r"widget", _W + r"menu", _W + r"navbar",
+                       r"(?:^|\s)(?:sidebar|side-bar)", r"(?<!elementor-)widget", _W + r"menu",
+                       _W + r"navbar",
                        r"skip-link", r"masthead", r"site-header", r"site-footer", r"mega-?menu",
                        r"nr-breaking", r"breaking-news-(?:ticker|slider|bar|section|wrap)",
                        r"ticker"),

@@ -106,6 +106,7 @@ def test_markup_intents(attrs: str, intent: str) -> None:
         'class="code-block"',  # code listings are body, Ad Inserter is code-block-N
         'class="content overflow-hidden"',
         'class="social-media-embed"',  # a quoted tweet is part of the story
+        'class="elementor-widget-container"',  # Elementor wraps post content in "widgets"
     ],
 )
 def test_markup_that_is_not_boilerplate(attrs: str) -> None:
