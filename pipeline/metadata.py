@@ -27,8 +27,9 @@ from pipeline import domfields as dom
 from pipeline.authors import clean_credits
 from pipeline.dates import parse_date_as_written, to_utc
 from pipeline.encoding import clean_text
-from pipeline.jsonld import Credit, LinkedData, read_linked_data
+from pipeline.jsonld import Credit, read_linked_data
 from pipeline.language import normalize_language, resolve_language
+from pipeline.metatags import MetaTags
 from pipeline.titles import clean_title
 from pipeline.urls import absolute_url, is_site_root, site_key
 
@@ -62,6 +63,9 @@ SECTION_META = (
     "content_category",
     "parsely-section",
 )
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+BYLINE_META = ("byl", "dtk:author", "content_author")
+LANGUAGE_META = ("og:locale", "content-language", "dc.language", "language")
 MODIFIED_META = (
     "article:modified_time",
     "og:updated_time",
@@ -73,8 +77,6 @@ MODIFIED_META = (
     "dcterms.modified",
 )
 
-_METAS = etree.XPath("//meta[@content]")
-_LINKS = etree.XPath("//link[@href and @rel]")
 _HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang", namespaces={"xml": dom.XML_NS})
 _LABEL_PREFIX = re.compile(r"^(?:category|section|topic|tag|kategori|topik):\s*", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\d)")
@@ -82,6 +84,9 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
+    """What the page says about its article. Dates are aware UTC (``*_raw`` keep the page's
+    strings); ``declared_language``/``language_hint`` feed ``resolve_language``."""
+
     title: str | None = None
     authors: tuple[str, ...] = ()
     published_at: datetime | None = None
@@ -104,45 +109,6 @@ class Metadata:
             # A short body alone is too little to detect on; the title and summary help.
             text = " ".join(part for part in (self.title, self.description, body_text) if part)
         return resolve_language(self.declared_language, self.language_hint, text)
-
-
-class _MetaTags:
-    """<meta> values by lower-cased name/property (all values kept, in page order)."""
-
-    def __init__(self, tree: lxml.html.HtmlElement) -> None:
-        self.values: dict[str, list[str]] = {}
-        self.itemprops: dict[str, list[str]] = {}
-        for element in _METAS(tree):
-            content = " ".join((element.get("content") or "").split())
-            if not content:
-                continue
-            for attr in ("property", "name", "http-equiv"):
-                key = (element.get(attr) or "").strip().lower()
-                if key:
-                    self.values.setdefault(key, []).append(content)
-            for key in (element.get("itemprop") or "").lower().split():
-                self.itemprops.setdefault(key, []).append(content)
-        self.links: dict[str, list[str]] = {}
-        for element in _LINKS(tree):
-            for rel in (element.get("rel") or "").lower().split():
-                self.links.setdefault(rel, []).append(element.get("href") or "")
-
-    def first(self, *keys: str) -> str | None:
-        for key in keys:
-            for value in self.values.get(key, ()):
-                return value
-        return None
-
-    def itemprop(self, key: str) -> str | None:
-        values = self.itemprops.get(key)
-        return values[0] if values else None
-
-    def link(self, rel: str) -> str | None:
-        values = self.links.get(rel)
-        return values[0] if values else None
-
-    def all(self, *keys: str) -> list[str]:
-        return [value for key in keys for value in self.values.get(key, ())]
 
 
 def _first(*candidates: Callable[[], str | None]) -> str | None:
@@ -226,8 +192,132 @@ def _canonical(candidates: Iterable[str | None], url: str) -> str | None:
     return None
 
 
-def _host_name(url: str) -> str | None:
-    return site_key(url) or None
+class _Fields:
+    """One method per Metadata field, each reading its sources in order of trust."""
+
+    def __init__(self, tree: lxml.html.HtmlElement, url: str, fetched_at: datetime | None):
+        self.tree = tree
+        self.url = url
+        self.fetched_at = fetched_at
+        self.ld = read_linked_data(tree, url)
+        self.meta = MetaTags(tree)
+        self.page = dom.PageDom(tree)
+        self.site_name = _first(
+            lambda: _site_name(self.meta.first("og:site_name")),
+            lambda: _site_name(self.ld.website),
+            lambda: _site_name(self.ld.publisher),
+            lambda: _site_name(self.meta.first("application-name", "apple-mobile-web-app-title")),
+            lambda: site_key(url) or None,
+        )
+        # Names that mean "the publisher" in titles and bylines: brand, company, host.
+        host = site_key(url)
+        names = (self.site_name, self.ld.website, self.ld.publisher, host, host.split(".")[0])
+        self.org_names = [name for name in names if name]
+        self.heading = self.page.heading()
+
+    def title(self) -> str | None:
+        meta, page = self.meta, self.page
+        raw = _first(
+            lambda: self.ld.headline,
+            lambda: meta.first("og:title", "twitter:title", "parsely-title", "sailthru.title"),
+            lambda: meta.first("title", "dc.title", "dcterms.title"),
+            lambda: meta.itemprop("headline") or page.itemprop("headline"),
+            lambda: self.heading,
+            lambda: page.title_tag(),
+        )
+        return clean_title(raw, self.org_names, self.heading) if raw else None
+
+    def authors(self) -> tuple[str, ...]:
+        meta, page = self.meta, self.page
+        sources: list[Callable[[], Iterable[Credit]]] = [
+            lambda: self.ld.credits,
+            lambda: (Credit(value) for value in meta.all(*AUTHOR_META)),
+            lambda: (Credit(value) for value in meta.all(*BYLINE_META)),
+            lambda: (Credit(value) for value in page.microdata_authors()),
+        ]
+        # Each DOM byline is its own source: the first one naming someone is the article's.
+        credit_lists = itertools.chain(
+            (tuple(source()) for source in sources),
+            ((Credit(text),) for text in page.bylines()),
+        )
+        fallback: tuple[str, ...] = ()
+        for credits in credit_lists:
+            names = clean_credits(credits, self.org_names)
+            if names.persons:
+                return names.persons
+            if names.organizations and not fallback:
+                fallback = names.organizations
+        return fallback
+
+    def published(self) -> tuple[datetime | None, str | None]:
+        def candidates() -> Iterator[str | None]:  # lazily: the DOM ones are dear
+            yield self.ld.published
+            yield from self.meta.all(*PUBLISHED_META)
+            yield self.meta.itemprop("datepublished")
+            yield self.page.itemprop("datePublished")
+            yield from self.page.published_dates()
+            yield _url_date(self.url)
+
+        return _date(candidates(), self.fetched_at)
+
+    def modified(self) -> tuple[datetime | None, str | None]:
+        def candidates() -> Iterator[str | None]:
+            yield self.ld.modified
+            yield from self.meta.all(*MODIFIED_META)
+            yield self.meta.itemprop("datemodified")
+            yield self.page.itemprop("dateModified")
+            yield from self.page.modified_dates()
+
+        return _date(candidates(), self.fetched_at)
+
+    def declared_language(self) -> str | None:
+        return normalize_language(
+            _first(
+                lambda: self.ld.language,
+                lambda: self.meta.first(*LANGUAGE_META),
+                lambda: next((str(value) for value in _HTML_LANG(self.tree)), None),
+            )
+        )
+
+    def description(self) -> str | None:
+        return _first(
+            lambda: self.ld.description,
+            lambda: self.meta.first("og:description", "description", "twitter:description"),
+            lambda: self.meta.first("dc.description", "dcterms.description"),
+            lambda: self.meta.itemprop("description"),
+        )
+
+    def tags(self) -> tuple[str, ...]:
+        return (
+            _split_keywords(self.ld.keywords)
+            or _split_keywords(self.meta.all("article:tag", "og:article:tag"))
+            or _split_keywords(self.meta.all("news_keywords", "keywords", "parsely-tags"))
+            or _split_keywords(self.page.tag_links())
+        )
+
+    def section(self) -> str | None:
+        return _first(
+            lambda: _section(self.ld.section),
+            lambda: _section(self.meta.first(*SECTION_META)),
+            lambda: _section(self.page.itemprop("articleSection")),
+            lambda: _section(self.page.section(skip=self.org_names)),
+        )
+
+    def image(self) -> str | None:
+        meta, url = self.meta, self.url
+        return _first(
+            lambda: absolute_url(self.ld.image, url),
+            lambda: absolute_url(
+                meta.first("og:image:secure_url", "og:image:url", "og:image"), url
+            ),
+            lambda: absolute_url(meta.first("twitter:image", "twitter:image:src"), url),
+            lambda: absolute_url(meta.itemprop("image"), url),
+            lambda: absolute_url(meta.link("image_src"), url),
+        )
+
+    def canonical_url(self) -> str | None:
+        candidates = (*self.meta.links.get("canonical", ()), self.meta.first("og:url"), self.ld.url)
+        return _canonical(candidates, self.url)
 
 
 def extract_metadata(
@@ -238,80 +328,24 @@ def extract_metadata(
     language_hint: str | None = None,
 ) -> Metadata:
     """All metadata of one page; never modifies ``tree``."""
-    ld = read_linked_data(tree, url)
-    meta = _MetaTags(tree)
-    page = dom.PageDom(tree)
-
-    site_name = _first(
-        lambda: _site_name(meta.first("og:site_name")),
-        lambda: _site_name(ld.website),
-        lambda: _site_name(ld.publisher),
-        lambda: _site_name(meta.first("application-name", "apple-mobile-web-app-title")),
-        lambda: _host_name(url),
-    )
-    org_names = [name for name in (site_name, ld.website, ld.publisher, site_key(url)) if name]
-    host_label = site_key(url).split(".")[0] if site_key(url) else ""
-    if host_label:
-        org_names.append(host_label)
-
-    h1 = page.heading()
-    raw_title = _first(
-        lambda: ld.headline,
-        lambda: meta.first("og:title", "twitter:title", "parsely-title", "sailthru.title"),
-        lambda: meta.first("title", "dc.title", "dcterms.title"),
-        lambda: meta.itemprop("headline") or page.itemprop("headline"),
-        lambda: h1,
-        lambda: page.title_tag(),
-    )
-    title = clean_title(raw_title, org_names, h1) if raw_title else None
-
-    published_at, published_raw = _date(_published_candidates(ld, meta, page, url), fetched_at)
-    modified_at, modified_raw = _date(_modified_candidates(ld, meta, page), fetched_at)
-
+    fields = _Fields(tree, url, fetched_at)
+    published_at, published_raw = fields.published()
+    modified_at, modified_raw = fields.modified()
     found = Metadata(
-        title=title,
-        authors=_authors(ld.credits, meta, page, org_names),
+        title=fields.title(),
+        authors=fields.authors(),
         published_at=published_at,
         published_raw=published_raw,
         modified_at=modified_at,
         modified_raw=modified_raw,
-        declared_language=normalize_language(
-            _first(
-                lambda: ld.language,
-                lambda: meta.first("og:locale", "content-language", "dc.language", "language"),
-                lambda: next((str(v) for v in _HTML_LANG(tree)), None),
-            )
-        ),
+        declared_language=fields.declared_language(),
         language_hint=normalize_language(language_hint),
-        site_name=site_name,
-        description=_first(
-            lambda: ld.description,
-            lambda: meta.first("og:description", "description", "twitter:description"),
-            lambda: meta.first("dc.description", "dcterms.description"),
-            lambda: meta.itemprop("description"),
-        ),
-        tags=_split_keywords(ld.keywords)
-        or _split_keywords(meta.all("article:tag", "og:article:tag"))
-        or _split_keywords(meta.all("news_keywords", "keywords", "parsely-tags"))
-        or _split_keywords(page.tag_links()),
-        section=_first(
-            lambda: _section(ld.section),
-            lambda: _section(meta.first(*SECTION_META)),
-            lambda: _section(page.itemprop("articleSection")),
-            lambda: _section(page.section(skip=org_names)),
-        ),
-        image=_first(
-            lambda: absolute_url(ld.image, url),
-            lambda: absolute_url(
-                meta.first("og:image:secure_url", "og:image:url", "og:image"), url
-            ),
-            lambda: absolute_url(meta.first("twitter:image", "twitter:image:src"), url),
-            lambda: absolute_url(meta.itemprop("image"), url),
-            lambda: absolute_url(meta.link("image_src"), url),
-        ),
-        canonical_url=_canonical(
-            (*meta.links.get("canonical", ()), meta.first("og:url"), ld.url), url
-        ),
+        site_name=fields.site_name,
+        description=fields.description(),
+        tags=fields.tags(),
+        section=fields.section(),
+        image=fields.image(),
+        canonical_url=fields.canonical_url(),
     )
     return _without_controls(found)
 
@@ -334,57 +368,6 @@ def _without_controls(meta: Metadata) -> Metadata:
         tags=tidy_all(meta.tags),
         section=tidy(meta.section),
     )
-
-
-def _authors(
-    ld_credits: tuple[Credit, ...], meta: _MetaTags, page: dom.PageDom, org_names: list[str]
-) -> tuple[str, ...]:
-    sources: list[Callable[[], Iterable[Credit]]] = [
-        lambda: ld_credits,
-        lambda: (
-            Credit(value)
-            for value in meta.all(
-                "author", "article:author", "parsely-author", "sailthru.author", "dc.creator"
-            )
-        ),
-        lambda: (Credit(value) for value in meta.all("byl", "dtk:author", "content_author")),
-        lambda: (Credit(value) for value in page.microdata_authors()),
-    ]
-    fallback: tuple[str, ...] = ()
-    # Each DOM byline is its own source: the first one naming someone is the article's.
-    credit_lists = itertools.chain(
-        (tuple(source()) for source in sources),
-        ((Credit(text),) for text in page.bylines()),
-    )
-    for credits in credit_lists:
-        names = clean_credits(credits, org_names)
-        if names.persons:
-            return names.persons
-        if names.organizations and not fallback:
-            fallback = names.organizations
-    return fallback
-
-
-def _published_candidates(
-    ld: LinkedData, meta: _MetaTags, page: dom.PageDom, url: str
-) -> Iterator[str | None]:
-    """Publication date strings in order of trust, produced lazily (the DOM ones are dear)."""
-    yield ld.published
-    yield from meta.all(*PUBLISHED_META)
-    yield meta.itemprop("datepublished")
-    yield page.itemprop("datePublished")
-    yield from page.published_dates()
-    yield _url_date(url)
-
-
-def _modified_candidates(
-    ld: LinkedData, meta: _MetaTags, page: dom.PageDom
-) -> Iterator[str | None]:
-    yield ld.modified
-    yield from meta.all(*MODIFIED_META)
-    yield meta.itemprop("datemodified")
-    yield page.itemprop("dateModified")
-    yield from page.modified_dates()
 
 
 def _url_date(url: str) -> str | None:
