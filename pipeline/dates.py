@@ -46,6 +46,8 @@ for _number, _names in enumerate(
     for _name in _names:
         MONTHS[_name] = _number
 
+_FULL_MONTHS = sorted((name for name in MONTHS if len(name) >= 5), key=len, reverse=True)
+
 ZONES: dict[str, timedelta] = {
     "utc": timedelta(0),
     "gmt": timedelta(0),
@@ -201,9 +203,21 @@ def _parse_iso(text: str, match: re.Match[str]) -> datetime | None:
     return naive.replace(tzinfo=_zone(zone.group("zone"), zone.group("offset")))
 
 
+def _month_number(name: str) -> int:
+    """1..12 for a month name; 0 when unknown. "ArnoldNovember" (a byline glued to its
+    date) ends with a full month name, which counts; abbreviations must stand alone."""
+    lowered = name.lower()
+    if lowered in MONTHS:
+        return MONTHS[lowered]
+    for full in _FULL_MONTHS:
+        if lowered.endswith(full):
+            return MONTHS[full]
+    return 0
+
+
 def _from_match(match: re.Match[str]) -> datetime | None:
     parts = match.groupdict()
-    month = int(parts["mon"]) if parts.get("mon") else MONTHS.get(parts["month"].lower(), 0)
+    month = int(parts["mon"]) if parts.get("mon") else _month_number(parts["month"])
     hour = int(parts["hour"] or 0)
     ampm = (parts["ampm"] or "").lower().replace(".", "")
     if ampm == "pm" and hour < 12:

@@ -90,3 +90,9 @@ def test_dateparser_fallback_for_unusual_wording() -> None:
 
 def test_overlong_input_is_refused_quickly() -> None:
     assert parse_date("14 Maret 2025 " * 100) is None
+
+
+def test_byline_glued_to_its_date() -> None:
+    got = parse_date("By Carrie ArnoldNovember 15, 2019")
+    assert got is not None and got.isoformat() == "2019-11-15T00:00:00+00:00"
+    assert parse_date("Omar 15, 2019") is None  # "mar" inside a name is no month
