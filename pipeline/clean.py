@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 
 # Share of the page's running text above which a markup match is not removed.
 VALVE_SHARE = 0.5
+# Markup removals are all undone when together they take this share of the running text
+# and leave less than VALVE_MIN_CHARS characters of it.
+VALVE_ALL_SHARE = 0.8
+VALVE_MIN_CHARS = 400
 
 BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
@@ -198,9 +202,15 @@ def _is_marker_token(token: str) -> bool:
 
 
 def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
-    """Drop elements whose markup declares boilerplate, unless the valve protects them."""
+    """Drop elements whose markup declares boilerplate, unless a safety valve objects.
+
+    Two valves: an element holding most of the page's running text is kept whatever its
+    class says; and if the removals together would leave almost no running text, none of
+    them is applied (the rules misread this site's markup).
+    """
     total = _plain_length(root)
     doomed: list[tuple[lxml.html.HtmlElement, str]] = []
+    removed = 0
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
         if not isinstance(el.tag, str):
@@ -208,12 +218,20 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
         intent = markup_intent(el)
         if intent is None:
             continue
-        if total and _plain_length(el) > VALVE_SHARE * total:
+        size = _plain_length(el)
+        if total and size > VALVE_SHARE * total:
             stats.kept += 1
             logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
             continue
         doomed.append((el, intent))
+        removed += size
         walker.skip_subtree()
+    if removed > VALVE_ALL_SHARE * total and total - removed < VALVE_MIN_CHARS:
+        stats.kept += len(doomed)
+        logger.info(
+            "valve: markup rules would leave %d of %d characters; kept", total - removed, total
+        )
+        return
     for el, intent in doomed:
         stats.count(intent)
         el.drop_tree()

@@ -144,6 +144,18 @@ def test_safety_valve_keeps_an_element_holding_most_of_the_text() -> None:
     assert "Home" not in text_of(body)
 
 
+def test_safety_valve_undoes_removals_that_would_empty_the_page() -> None:
+    # Each paragraph alone is under half the text, together they are the article.
+    body = fragment(
+        f'<p class="share-quote">{PROSE}</p><p class="related-note">{PROSE_ID}</p>'
+        f'<p class="promo-text">{PROSE}</p><div class="menu"><a href="/">Home</a></div>'
+    )
+    stats = clean.CleanStats()
+    clean.remove_by_markup(body, stats)
+    assert text_of(body).count(PROSE) == 2 and PROSE_ID in text_of(body)
+    assert stats.removed == {}
+
+
 def test_text_shapes_inside_the_body_are_removed_not_only_at_the_end() -> None:
     body = fragment(
         f"<div><p>{PROSE}</p>"
