@@ -385,7 +385,9 @@ def is_meta_line(text: str) -> bool:
         return False
     if rules.DATELINE.search(text) or rules.BYLINE.match(text):
         return True
-    return len(text.split()) <= rules.LABEL_MAX_WORDS and not text.endswith(rules.SENTENCE_END)
+    # "Join the conversation..." trails off: an ellipsis does not end a sentence here.
+    ends_sentence = text.endswith(rules.SENTENCE_END) and not text.endswith(("...", "…"))
+    return len(text.split()) <= rules.LABEL_MAX_WORDS and not ends_sentence
 
 
 def _is_edge_junk(el: lxml.html.HtmlElement, text: str, m: Measures, *, top: bool) -> bool:
