@@ -254,7 +254,9 @@ def _from_graph(graph: _Graph, page_url: str | None) -> LinkedData:
     section = graph.text(article.get("articleSection"))
     return LinkedData(
         headline=graph.text(article.get("headline") or article.get("name")),
-        credits=graph.credits(article.get("author") or article.get("creator")),
+        credits=graph.credits(
+            article.get("author") or article.get("creator") or page.get("author")
+        ),
         published=graph.text(article.get("datePublished") or page.get("datePublished")),
         modified=graph.text(article.get("dateModified") or page.get("dateModified")),
         language=graph.text(

@@ -302,3 +302,14 @@ def test_jsonld_article_naming_the_page_beats_a_related_articles_list() -> None:
     main = {"@type": "NewsArticle", "headline": "This story", "mainEntityOfPage": {"@id": URL}}
     tree = page(ld(related) + ld(main))
     assert extract_metadata(tree, URL + "?utm_source=feed").title == "This story"
+
+
+def test_old_yoast_graph_with_author_on_the_webpage_node() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "WebSite", "@id": "#website", "name": "Experience"},
+            {"@type": "WebPage", "@id": "#webpage", "author": {"@id": "#josh"}},
+            {"@type": ["Person"], "@id": "#josh", "name": "Josh Rivera"},
+        ]
+    }
+    assert extract_metadata(page(ld(graph)), URL).authors == ("Josh Rivera",)
