@@ -128,10 +128,8 @@ SECTION_LINKS = (
     ),
 )
 # The last breadcrumb link before the article itself names its section.
-BREADCRUMB_LINKS = _xpath(
-    "//*[contains(@class, 'breadcrumb') or contains(@class, 'crumbs')][not(ancestor::*[contains("
-    "@class, 'breadcrumb') or contains(@class, 'crumbs')])]//a"
-)
+_CRUMBS = "contains(@class, 'breadcrumb') or contains(@class, 'crumbs') or @id = 'breadcrumbs'"
+BREADCRUMB_LINKS = _xpath(f"//*[{_CRUMBS}][not(ancestor::*[{_CRUMBS}])]//a")
 
 
 def _text(element: lxml.html.HtmlElement) -> str:

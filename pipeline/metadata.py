@@ -7,7 +7,9 @@ microdata > DOM > URL; the first source that gives a usable value wins. Exceptio
 - site name: og:site_name (the brand the site shows) before JSON-LD WebSite/publisher
   names (often the legal company name), then the host;
 - canonical URL: <link rel=canonical> > og:url > JSON-LD url; one that points at a site's
-  home page is ignored (a common CMS misconfiguration).
+  home page is ignored (a common CMS misconfiguration);
+- modified date: None when it equals the publication date (CMSs fill dateModified with
+  the publication time until someone edits the article).
 The tree is only read, never modified: body extraction runs on it afterwards.
 """
 
@@ -331,6 +333,9 @@ def extract_metadata(
     fields = _Fields(tree, url, fetched_at)
     published_at, published_raw = fields.published()
     modified_at, modified_raw = fields.modified()
+    if modified_at is not None and modified_at == published_at:
+        # CMSs fill dateModified with the publication time of never-edited articles.
+        modified_at, modified_raw = None, None
     found = Metadata(
         title=fields.title(),
         authors=fields.authors(),

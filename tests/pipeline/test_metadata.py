@@ -313,3 +313,24 @@ def test_old_yoast_graph_with_author_on_the_webpage_node() -> None:
         ]
     }
     assert extract_metadata(page(ld(graph)), URL).authors == ("Josh Rivera",)
+
+
+def test_modified_equal_to_published_means_never_modified() -> None:
+    same = ld(
+        {
+            "@type": "NewsArticle",
+            "datePublished": "2025-03-14T10:00:00+07:00",
+            "dateModified": "2025-03-14T03:00:00Z",
+        }
+    )
+    meta = extract_metadata(page(same), URL)
+    assert meta.published_at == datetime(2025, 3, 14, 3, 0, tzinfo=UTC)
+    assert (meta.modified_at, meta.modified_raw) == (None, None)
+
+
+def test_yoast_breadcrumb_paragraph_gives_the_section() -> None:
+    crumbs = (
+        '<p id="breadcrumbs"><span><a href="/">Home</a></span> » <span><a href="/r/">Research'
+        '</a></span> » <span class="breadcrumb_last">A title</span></p>'
+    )
+    assert extract_metadata(page("", crumbs), URL).section == "Research"
