@@ -11,10 +11,10 @@ from datetime import datetime
 
 from pipeline.body import extract_body
 from pipeline.dedup import content_hash
-from pipeline.encoding import decode_html
+from pipeline.encoding import clean_html_text, decode_html
 from pipeline.metadata import extract_metadata
 from pipeline.parse import parse_html
-from pipeline.types import Article
+from pipeline.types import Article, ExtractionError
 from pipeline.urls import canonicalize_url
 
 WORDS_PER_MINUTE = 230
@@ -30,7 +30,12 @@ def extract(
     content_type: str | None = None,
 ) -> Article:
     """Extract the clean article from one page. Raises ExtractionError on unusable input."""
-    text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
+    if isinstance(html, bytes):
+        text_html = decode_html(html, content_type)
+    elif "\x00" in html[:4096]:
+        raise ExtractionError("binary content (NUL bytes) served as HTML")
+    else:
+        text_html = clean_html_text(html)
     tree = parse_html(text_html)
     meta = extract_metadata(tree, url, fetched_at=fetched_at, language_hint=language_hint)
     body = extract_body(tree, url, remove_selectors=remove_selectors, title=meta.title)
