@@ -16,7 +16,9 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
 from storage import migrate, queries
+from storage import search as searching
 from storage.engine import create_engine, normalize_url, writer
+from storage.filters import ArticleFilter
 from storage.models import RUN_STATUSES, CrawlRunRow
 from storage.records import (
     CrawlRunRecord,
@@ -24,10 +26,13 @@ from storage.records import (
     PageRecord,
     RawPage,
     Revision,
+    SearchHit,
     StoredArticle,
     StoreResult,
 )
 from storage.sanitize import clean_optional, clean_text
+from storage.search import SORTS, Plan, Sort
+from storage.search_syntax import parse_query
 from storage.upsert import write_batch
 
 logger = logging.getLogger(__name__)
@@ -288,6 +293,71 @@ class Database:
                 limit=limit,
                 offset=offset,
             )
+
+    def search(
+        self,
+        text: str | None = None,
+        *,
+        sort: Sort = "relevance",
+        dedupe: bool = False,
+        limit: int | None = 20,
+        offset: int = 0,
+        **filters: Any,
+    ) -> list[SearchHit]:
+        """Ranked full-text search: one page of hits with highlighted snippets.
+
+        ``text`` uses web-search syntax (words, "a phrase", OR, -exclude) and raises
+        ``QuerySyntaxError`` when it cannot be understood; ``filters`` are the fields of
+        ``ArticleFilter`` (source, lang, since, until, author, tag). Without text, or
+        with ``sort="newest"``, hits come newest first.
+        """
+        plan = self._plan(text, sort=sort, dedupe=dedupe, filters=filters)
+        with self.engine.connect() as conn:
+            return searching.search(conn, plan, limit=limit, offset=offset)
+
+    def iter_hits(
+        self,
+        text: str | None = None,
+        *,
+        sort: Sort = "relevance",
+        dedupe: bool = False,
+        **filters: Any,
+    ) -> Iterator[SearchHit]:
+        """Every hit of a search, in order, streamed in constant memory (no snippets)."""
+        plan = self._plan(text, sort=sort, dedupe=dedupe, filters=filters)
+        with self.engine.connect() as conn:
+            yield from searching.iter_hits(conn, plan)
+
+    def articles(
+        self,
+        query: str | None = None,
+        *,
+        sort: Sort = "relevance",
+        dedupe: bool = False,
+        **filters: Any,
+    ) -> Iterator[StoredArticle]:
+        """Every matching article as a StoredArticle, streamed.
+
+        >>> for article in db.articles(query="open source", lang="id", since=week_ago):
+        ...     print(article.title)
+        """
+        for hit in self.iter_hits(query, sort=sort, dedupe=dedupe, **filters):
+            yield hit.article
+
+    def to_dataframe(
+        self, query: str | None = None, *, sort: Sort = "relevance", **filters: Any
+    ) -> Any:
+        """A pandas DataFrame of the matching articles (needs pandas installed)."""
+        from storage.export import to_dataframe
+
+        return to_dataframe(self.iter_hits(query, sort=sort, **filters))
+
+    @staticmethod
+    def _plan(text: str | None, *, sort: Sort, dedupe: bool, filters: dict[str, Any]) -> Plan:
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {SORTS}")
+        query = parse_query(text) if text and text.strip() else None
+        return Plan(query=query, filters=ArticleFilter(**filters), sort=sort, dedupe=dedupe)
 
     def get_article(self, id_or_url: str | int) -> StoredArticle | None:
         """By id, by URL, or by any URL that canonicalizes to a stored one."""

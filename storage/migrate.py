@@ -21,6 +21,7 @@ from alembic.util import CommandError
 from sqlalchemy.engine import Connection, Engine
 
 from storage.engine import writer
+from storage.search_schema import restore_sqlite_search
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ def upgrade(
         _check_known(before, script_location)
         logger.info("Migrating database schema from %s to %s", before, target)
         command.upgrade(alembic_config(conn, script_location=script_location), revision)
+        restore_sqlite_search(conn)
         _check_foreign_keys(conn)
     return True
 
@@ -84,6 +86,8 @@ def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
     Alembic's batch mode rebuilds a table (copy, DROP, rename); with foreign keys on, the
     DROP of ``articles`` would cascade-delete every revision and raw page. The pragma is a
     no-op inside a transaction, so it is set on the bare connection before BEGIN.
+    ``legacy_alter_table`` keeps the final RENAME from re-checking views on ``articles``
+    (``articles_latest``), which would fail while the table is briefly gone.
     """
     if conn.dialect.name != "sqlite":
         yield
@@ -91,9 +95,11 @@ def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     dbapi.execute("PRAGMA foreign_keys = OFF")
+    dbapi.execute("PRAGMA legacy_alter_table = ON")
     try:
         yield
     finally:
+        dbapi.execute("PRAGMA legacy_alter_table = OFF")
         dbapi.execute("PRAGMA foreign_keys = ON")
 
 

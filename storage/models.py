@@ -92,11 +92,15 @@ class ArticleRow(Base):
     image: Mapped[str | None] = mapped_column(sa.Text)
     word_count: Mapped[int] = mapped_column(default=0)
     reading_time_minutes: Mapped[int] = mapped_column(default=0)
-    content_hash: Mapped[str] = mapped_column(sa.String(128))
+    content_hash: Mapped[str] = mapped_column(sa.String(128), index=True)
     version: Mapped[int] = mapped_column(default=1)
     first_seen_at: Mapped[datetime]
     fetched_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
+    # The story this article tells, shared with its near-duplicates; NULL: no duplicate yet.
+    cluster_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("story_clusters.id", ondelete="SET NULL"), index=True
+    )
 
     revisions: Mapped[list[RevisionRow]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
@@ -165,3 +169,39 @@ class CrawlRunRow(Base):
     # Where the crawl ran, so crash recovery can tell a dead run from a live one.
     hostname: Mapped[str | None] = mapped_column(sa.String(255))
     pid: Mapped[int | None]
+
+
+class StoryClusterRow(Base):
+    """One story told by several articles (near-duplicates, or one body under two URLs)."""
+
+    __tablename__ = "story_clusters"
+    __table_args__ = (sa.CheckConstraint("article_count >= 0", name="article_count_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ArticleSignatureRow(Base):
+    """The MinHash signature of an article's current body (pipeline.similarity)."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    minhash: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    computed_at: Mapped[datetime]
+
+
+class SignatureBandRow(Base):
+    """One LSH bucket an article's signature falls in; articles sharing one are candidates."""
+
+    __tablename__ = "article_signature_bands"
+
+    band: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    bucket: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

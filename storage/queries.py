@@ -32,7 +32,8 @@ def json_safe(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _article(row: Row[Any]) -> StoredArticle:
+def article_from_row(row: Row[Any]) -> StoredArticle:
+    """A StoredArticle from a row holding every ``articles`` column."""
     m = row._mapping
     return StoredArticle(
         id=m["id"],
@@ -60,6 +61,7 @@ def _article(row: Row[Any]) -> StoredArticle:
         first_seen_at=m["first_seen_at"],
         fetched_at=m["fetched_at"],
         updated_at=m["updated_at"],
+        cluster_id=m["cluster_id"],
     )
 
 
@@ -98,13 +100,13 @@ def query_articles(
         query = query.where(newest_first_key < until)
     query = query.order_by(newest_first_key.desc(), ARTICLES.c.id.desc())
     query = query.limit(limit).offset(offset)
-    return [_article(row) for row in conn.execute(query)]
+    return [article_from_row(row) for row in conn.execute(query)]
 
 
 def get_article(conn: Connection, id_or_url: str | int) -> StoredArticle | None:
     if isinstance(id_or_url, int) or id_or_url.strip().isdigit():
         row = conn.execute(sa.select(ARTICLES).where(ARTICLES.c.id == int(id_or_url))).first()
-        return _article(row) if row else None
+        return article_from_row(row) if row else None
     url = id_or_url.strip()
     candidates = [url]
     with contextlib.suppress(ValueError):  # not canonicalizable: exact matches only
@@ -116,7 +118,7 @@ def get_article(conn: Connection, id_or_url: str | int) -> StoredArticle | None:
         .limit(1)
     )
     row = conn.execute(query).first()
-    return _article(row) if row else None
+    return article_from_row(row) if row else None
 
 
 def count_articles(conn: Connection, *, source: str | None = None) -> int:

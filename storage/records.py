@@ -71,6 +71,7 @@ class StoredArticle:
     first_seen_at: datetime
     fetched_at: datetime
     updated_at: datetime
+    cluster_id: int | None = None  # the story shared with near-duplicates, if any
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping: dates as ISO 8601 UTC strings, tuples as lists."""
@@ -82,6 +83,25 @@ class StoredArticle:
             elif isinstance(value, tuple):
                 value = list(value)
             out[name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the article, a highlighted snippet, its relevance score.
+
+    ``duplicates`` counts the other matching articles of the same story (``--dedupe``).
+    """
+
+    article: StoredArticle
+    snippet: str | None = None
+    score: float | None = None
+    duplicates: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The article's mapping plus ``snippet``, ``score`` and ``duplicates``."""
+        out = self.article.to_dict()
+        out.update(snippet=self.snippet, score=self.score, duplicates=self.duplicates)
         return out
 
 

@@ -115,12 +115,12 @@ def upgrade() -> None:
     # Forced on SQLite (as a type change or a dropped column would); plain ALTER elsewhere.
     recreate = "always" if op.get_context().dialect.name == "sqlite" else "auto"
     with op.batch_alter_table("articles", recreate=recreate) as batch:
-        batch.add_column(sa.Column("cluster_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("rebuild_probe", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("articles") as batch:
-        batch.drop_column("cluster_id")
+        batch.drop_column("rebuild_probe")
 '''
 
 
@@ -142,6 +142,6 @@ def test_a_table_rebuild_keeps_dependent_rows(
         assert len(db.list_revisions(article.id)) == 1
         assert db.get_raw_page(article.id) is not None
         with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT cluster_id FROM articles").all() == [(None,)]
+            assert conn.exec_driver_sql("SELECT rebuild_probe FROM articles").all() == [(None,)]
             if conn.dialect.name == "sqlite":  # and the pooled connection has them back on
                 assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
