@@ -25,8 +25,6 @@ logger = logging.getLogger(__name__)
 
 # Block elements without blocks inside whose whole text is one paragraph when scoring.
 LEAF_UNIT_TAGS = frozenset({"p", "pre", "td", "div", "section", "article", "blockquote", "center"})
-# Containers whose own loose text (between child elements) counts as a paragraph.
-DIRECT_TEXT_TAGS = frozenset({"div", "section", "article", "main", "blockquote", "center"})
 MIN_PARAGRAPH = 25
 EXCERPT_ENDINGS = ("…", "...", "[…]", "[...]", "…]")
 COMMAS = (",", "，", "、", "،")
@@ -61,6 +59,7 @@ def extract_body(
     stats = clean.CleanStats()
     clean.remove_by_markup(root, stats)
     clean.remove_title_repeats(root, title)
+    clean.wrap_loose_text(root)
     container = select_main(root)
     clean.remove_by_text(container, stats)
     blocks = clean.clean_blocks(paragraphs(container))
@@ -83,18 +82,12 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     scores: dict[lxml.html.HtmlElement, float] = {}
     # Undamped credit from paragraphs directly inside: what a sibling must show to join.
     direct: dict[lxml.html.HtmlElement, float] = {}
-    leaves = set(measures.leaf_blocks)
-    # (element, text, element that receives the score first)
-    units: list[tuple[lxml.html.HtmlElement, str, lxml.html.HtmlElement | None]] = [
-        (el, el.text_content(), el.getparent())
-        for el in measures.leaf_blocks
-        if el.tag in LEAF_UNIT_TAGS
-    ]
-    units.extend(
-        (el, _direct_text(el), el) for el in root.iter(*DIRECT_TEXT_TAGS) if el not in leaves
-    )
-    for _, text, start in units:
-        text = text.strip()
+    # Paragraph units: blocks with no block inside (loose text was wrapped into <p>).
+    for el in measures.leaf_blocks:
+        if el.tag not in LEAF_UNIT_TAGS:
+            continue
+        start = el.getparent()
+        text = el.text_content().strip()
         length = len(text)
         # Teaser excerpts end with an ellipsis: they do not make their list an article.
         if length < MIN_PARAGRAPH or text.endswith(EXCERPT_ENDINGS):
@@ -173,10 +166,3 @@ def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:
     if len(text) >= 80:
         return density < 0.25
     return density == 0 and text.endswith((".", "!", "?", "。", "”", '"'))
-
-
-def _direct_text(el: lxml.html.HtmlElement) -> str:
-    """Text that sits directly in ``el`` (not in a child element), as Blogger posts have."""
-    parts = [el.text or ""]
-    parts.extend(child.tail or "" for child in el)
-    return "".join(parts)

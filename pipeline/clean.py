@@ -37,6 +37,15 @@ BLOCK_TAGS = frozenset(
      "html"}
 )  # fmt: skip
 
+# Containers whose loose text is wrapped into paragraphs, and the blocks that end a run.
+_NO_WRAP = frozenset(
+    {"pre", "table", "thead", "tbody", "tfoot", "tr", "ul", "ol", "dl", "select", "html"}
+)
+_WRAP_BLOCKS = frozenset(
+    {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+     "li", "dl", "dt", "dd", "blockquote", "pre", "table", "figure", "figcaption", "header",
+     "footer", "aside", "nav", "form", "fieldset", "address", "hr", "center", "details"}
+)  # fmt: skip
 # Blocks that structure text but do not make a block of their own for the leaf test.
 _BREAKS = frozenset({"br", "hr"})
 TITLE_TAGS = ("h1", "h2", "h3", "h4", "p", "span", "div", "li")
@@ -62,7 +71,6 @@ _STAR_RUN = re.compile(
     r"(?:\d\s*(?:star|stars|bintang)\s*\d{1,3}\s*%\s*){2,}(?:\(?add your review\)?)?\s*$",
     re.IGNORECASE,
 )
-_SPACE = re.compile(r"\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # All text of an element without building Python strings per node.
 _TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
@@ -81,7 +89,7 @@ class CleanStats:
 
 
 def normalize_space(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def drop_noise(root: lxml.html.HtmlElement) -> None:
@@ -240,6 +248,54 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
 def _plain_length(el: lxml.html.HtmlElement) -> int:
     """Characters of text outside links (menus and link lists weigh nothing)."""
     return len(_TEXT(el)) - sum(len(t.strip()) for t in _LINK_TEXT(el))
+
+
+def wrap_loose_text(root: lxml.html.HtmlElement) -> None:
+    """Wrap text that sits loose between blocks (``<div>text<p>..</p>more</div>``) in <p>.
+
+    Blogger-style posts and old CMSs write paragraphs as bare text between <br>s and
+    blocks; once wrapped, every later step (scoring, text shapes, edge trimming) sees
+    them as paragraphs, and cleaning its own output gives the same result.
+    """
+    for el in list(root.iter(etree.Element)):
+        if len(el) and el.tag not in _NO_WRAP and _has_loose_text(el):
+            _wrap_runs(el)
+
+
+def _has_loose_text(el: lxml.html.HtmlElement) -> bool:
+    if not any(isinstance(c.tag, str) and c.tag in _WRAP_BLOCKS for c in el):
+        return False  # only inline children: the element is itself a paragraph
+    if el.text and el.text.strip():
+        return True
+    return any((c.tail and c.tail.strip()) or (c.tag not in _WRAP_BLOCKS and _TEXT(c)) for c in el)
+
+
+def _wrap_runs(el: lxml.html.HtmlElement) -> None:
+    new_children: list[lxml.html.HtmlElement] = []
+    lead = el.text or ""
+    el.text = None
+    run: list[lxml.html.HtmlElement] = []
+
+    def flush() -> None:
+        has_text = lead.strip() or any(_TEXT(c) or (c.tail or "").strip() for c in run)
+        if has_text:
+            para = el.makeelement("p", {})
+            para.text = lead
+            for child in run:
+                para.append(child)
+            new_children.append(para)
+        else:
+            new_children.extend(run)
+
+    for child in list(el):
+        if isinstance(child.tag, str) and child.tag in _WRAP_BLOCKS:
+            flush()
+            lead, child.tail, run = child.tail or "", None, []
+            new_children.append(child)
+        else:
+            run.append(child)
+    flush()
+    el[:] = new_children
 
 
 def remove_selectors(root: lxml.html.HtmlElement, selectors: Iterable[str]) -> None:

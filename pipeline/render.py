@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import lxml.html
 from lxml import etree
 
@@ -13,12 +11,10 @@ from pipeline.sanitize import CONTROL_CHARS
 # Table cells stay on their row's line, separated by a space.
 _LINE_TAGS = BLOCK_TAGS - {"td", "th"}
 
-_SPACE = re.compile(r"\s+")
-
 
 def clean_text(text: str) -> str:
     """One paragraph: control characters removed, whitespace runs folded to one space."""
-    return _SPACE.sub(" ", CONTROL_CHARS.sub("", text)).strip()
+    return " ".join(CONTROL_CHARS.sub("", text).split())
 
 
 def paragraphs(root: lxml.html.HtmlElement) -> list[str]:

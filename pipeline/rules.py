@@ -16,7 +16,7 @@ from types import MappingProxyType
 DROP_TAGS: tuple[str, ...] = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
     "button", "input", "select", "textarea", "label", "option", "dialog", "audio", "video",
-    "source", "track", "map", "link", "meta", "head",
+    "source", "track", "map", "link", "meta", "head", "title",
 )  # fmt: skip
 
 # Structural page furniture: removed unless it holds most of the page's text (safety valve).

@@ -234,6 +234,22 @@ def test_short_items_in_the_middle_of_the_body_are_kept() -> None:
     assert text_of(body) == f"{PROSE}GPUTPUNext steps{PROSE_ID}"
 
 
+def test_loose_text_between_blocks_becomes_paragraphs() -> None:
+    body = fragment(f"<div>{PROSE} <a href='/r'>report</a> end.<h2>Next</h2>{PROSE_ID}<br></div>")
+    clean.wrap_loose_text(body)
+    div = body[0]
+    assert [child.tag for child in div] == ["p", "h2", "p"]
+    assert text_of(div[0]) == f"{PROSE} report end."
+    assert div[0].find("a") is not None
+    assert text_of(div[2]) == PROSE_ID
+
+
+def test_inline_only_containers_are_left_alone() -> None:
+    body = fragment(f"<div><span>{PROSE}</span> <b>bold</b></div>")
+    clean.wrap_loose_text(body)
+    assert [child.tag for child in body[0]] == ["span", "b"]
+
+
 def test_drop_noise_removes_scripts_but_keeps_tail_text() -> None:
     body = fragment("<p>before<script>var x = 1;</script> after<!-- note --> end</p>")
     clean.drop_noise(body)
