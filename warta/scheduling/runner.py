@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 crawl_logger = logging.getLogger("warta.crawl")
 
 _POLL_SECONDS = 0.2
+# finish_reason of runs the scheduler ended: over their time limit, or at its own stop.
+TIME_LIMIT = "time limit"
+SCHEDULER_STOPPING = "scheduler stopping"
 _TAIL_LINES = 20
 # Everything importable from the scheduler is importable from its crawls, from any cwd.
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -184,7 +187,7 @@ class CrawlRunner:
                 pass
             now = time.monotonic()
             if stop_reason is None and (now >= deadline or self._stopping.is_set()):
-                stop_reason = "time limit" if now >= deadline else "scheduler stopping"
+                stop_reason = TIME_LIMIT if now >= deadline else SCHEDULER_STOPPING
                 logger.warning(
                     "Crawl of %s: %s after %.0fs; sending SIGTERM (SIGKILL in %.0fs)",
                     source,
@@ -236,9 +239,16 @@ class CrawlRunner:
             return RunOutcome(
                 source, status, "no run record", run_id, code, seconds, error_message=message
             )
-        if record.status == "running":
-            # Killed mid-run: its counters are as far as it got; say how it ended.
-            message = f"crawl process {how} before finishing its run"
+        # Killed mid-run (its counters are as far as it got), or stopped gracefully at the
+        # time limit (Scrapy calls that a plain "shutdown"): say how it really ended.
+        over_time = stop_reason == TIME_LIMIT and record.finish_reason == "shutdown"
+        if record.status == "running" or over_time:
+            if record.status == "running":
+                message = f"crawl process {how} before finishing its run"
+            else:
+                message = f"stopped at the {self.options.time_limit:g}s time limit"
+            if record.error_message:
+                message += f"; {record.error_message}"
             self.database.finish_run(
                 record.id,
                 status="interrupted",

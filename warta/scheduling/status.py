@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Any
 from warta.config import Config
 from warta.scheduling.jobs import ONCE_PREFIX, SOURCE_PREFIX, source_of
 from warta.scheduling.jobstore import StoredJob
+from warta.scheduling.runner import SCHEDULER_STOPPING
 from warta.scheduling.triggers import schedule_spec
 
 if TYPE_CHECKING:
     from storage import CrawlRunRecord, Database
 
 FAILED_STATUSES = ("failed", "interrupted")
+# Scrapy's reason after SIGTERM/Ctrl-C, and the runner's after killing a crawl at its stop.
+OPERATOR_STOPS = ("shutdown", SCHEDULER_STOPPING)
 _RUNS_EXAMINED = 50
 
 
@@ -62,12 +65,20 @@ def run_failed(run: CrawlRunRecord) -> bool:
     return run.status == "finished" and run.pages == 0 and run.errors > 0
 
 
+def stopped_by_operator(run: CrawlRunRecord) -> bool:
+    """Interrupted because the scheduler (or a user's Ctrl-C) stopped it: no verdict."""
+    return run.status == "interrupted" and run.finish_reason in OPERATOR_STOPS
+
+
 def consecutive_failures(runs: Sequence[CrawlRunRecord]) -> tuple[int, str | None]:
-    """Failed runs since the last successful one (runs newest first), and the latest error."""
+    """Failed runs since the last successful one (runs newest first), and the latest error.
+
+    Running runs and runs stopped on purpose say nothing about the source's health.
+    """
     count = 0
     error: str | None = None
     for run in runs:
-        if run.status == "running":
+        if run.status == "running" or stopped_by_operator(run):
             continue
         if not run_failed(run):
             break
