@@ -78,14 +78,16 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         # 7, 8, 20: related / popular / recommended lists
         "related": (r"related", r"jp-relatedposts", r"yarpp", r"crp_related", r"wpp-list",
                     r"top-posts", r"popular", r"trending", r"recommend", r"more-from",
-                    r"also-read", r"baca-?juga", r"read-?more", r"more-stories",
+                    r"also-read", r"baca-?juga", r"read-?more(?![-_]?(?:content|text|body|wrap))",
+                    r"more-stories",
                     r"recirc", r"outbrain", r"taboola", r"terkait", r"terpopuler",
                     r"inline-related", r"irp-(?:box|shortcode)",
                     r"(?:^|\s)(?:ctatext|posttitle)(?:$|\s)", r"you-may-like", r"might-like",
                     r"next-article", r"latest-(?:news|posts|stories|articles)", r"more-news",
                     r"other-(?:news|stories|posts)", r"berita-(?:terbaru|lainnya|populer)"),
         # 10: newsletter sign-ups
-        "newsletter": (r"newsletter", r"mc4wp", r"mailchimp", r"tnp-", r"subscri",
+        "newsletter": (r"newsletter", r"mc4wp", r"mailchimp", r"tnp-", r"subscribe(?!r)",
+                       r"subscription-?(?:box|form|widget|cta|banner)",
                        r"signup", r"sign-up", r"optin", r"opt-in"),
         # 11: author boxes
         "author-box": (r"author-?box", r"author-?block", r"about-?author", r"saboxplugin",
@@ -94,7 +96,7 @@ BOILERPLATE_CLASSES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         # 12: breadcrumbs
         "breadcrumbs": (r"breadcrumb", r"crumbs", r"trail-items"),
         # 13, 14: comments
-        "comments": (r"comment", _W + r"respond(?:$|\s)", r"disqus", r"wpdiscuz", r"wpd-",
+        "comments": (r"comment(?!ary)", _W + r"respond(?:$|\s)", r"disqus", r"wpdiscuz", r"wpd-",
                      r"wpdcom", r"wpcomm", r"komentar"),
         # 15, 21: navigation and sidebars
         "navigation": (r"post-navigation", r"nav-links", r"nav-previous", r"nav-next",

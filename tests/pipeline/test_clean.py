@@ -107,6 +107,9 @@ def test_markup_intents(attrs: str, intent: str) -> None:
         'class="content overflow-hidden"',
         'class="social-media-embed"',  # a quoted tweet is part of the story
         'class="elementor-widget-container"',  # Elementor wraps post content in "widgets"
+        'class="commentary-body"',  # opinion pieces are not comments
+        'class="subscriber-only"',  # paywalled body text
+        'class="read-more-content"',  # the rest of the article behind a toggle
     ],
 )
 def test_markup_that_is_not_boilerplate(attrs: str) -> None:
