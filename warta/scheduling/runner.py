@@ -99,20 +99,12 @@ class CrawlRunner:
         with self._lock:
             return sorted(self._active)
 
-    def wait_idle(self, timeout: float) -> bool:
-        """Wait until no crawl runs; False if some still do after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while self.running_sources():
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(_POLL_SECONDS)
-        return True
-
     # -- one crawl, in an executor thread ------------------------------------------------
 
     def run(self, source: str) -> RunOutcome:
         if self._stopping.is_set():
             return RunOutcome(source, "skipped", "scheduler stopping", None, None, 0.0)
+        spawn_error: OSError | None = None
         with self._lock:
             if source in self._active:
                 logger.warning("Crawl of %s skipped: the previous one is still running", source)
@@ -122,8 +114,11 @@ class CrawlRunner:
             try:
                 proc = self._spawn(source)
             except OSError as exc:
-                return self._record_failed_start(source, exc)
-            self._active[source] = proc
+                spawn_error = exc
+            else:
+                self._active[source] = proc
+        if spawn_error is not None:
+            return self._record_failed_start(source, spawn_error)
         logger.info("Crawl of %s started (pid %d)", source, proc.pid)
         tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
         reader = threading.Thread(
