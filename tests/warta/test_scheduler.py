@@ -753,6 +753,22 @@ def test_sighup_reloads_the_sources_file(
 
 @pytest.mark.slow
 def test_run_now_and_sync_reach_a_running_scheduler(
+    tmp_path: Path,
+    demo_url: str,
+    database_url: str,
+    env: dict[str, str],
+    schedulers: list[Any],
+) -> None:
+    # On both backends: jobs, lock, crawl-run records and articles all in PostgreSQL too.
+    env = {**env, "WARTA_DATABASE_URL": database_url}
+    db = Database.open(database_url)
+    try:
+        _run_now_and_sync(tmp_path, demo_url, env, db, schedulers)
+    finally:
+        db.close()
+
+
+def _run_now_and_sync(
     tmp_path: Path, demo_url: str, env: dict[str, str], db: Database, schedulers: list[Any]
 ) -> None:
     demo = demo_sources(demo_url, every=3600)
