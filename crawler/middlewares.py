@@ -1,6 +1,11 @@
-"""Fetch stage: downloader middlewares that know which source a request belongs to."""
+"""Fetch stage: downloader and spider middlewares that know which source a request belongs to."""
 
 from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -13,6 +18,8 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import stats as st
 from crawler.context import host_allowed
+
+logger = logging.getLogger(__name__)
 
 SOURCE_META = "warta_source"
 
@@ -81,3 +88,62 @@ class SourceSpiderErrorsMiddleware:
         if source and not isinstance(exception, HttpError):
             message = f"{type(exception).__name__} while parsing {response.url}: {exception}"
             st.record_error(self.stats, source, st.ERRORS_SPIDER, message)
+
+
+class CrawlBoundsMiddleware:
+    """Bound what one crawl follows per source: link depth and a page budget (spider traps).
+
+    Endless calendars, session-id URLs and ever-deeper sitemap indexes are cut off by
+    `DEPTH_LIMIT` (counted here, before Scrapy's DepthMiddleware would drop them silently)
+    and by `WARTA_SOURCE_MAX_REQUESTS` requests per source and crawl. `CLOSESPIDER_TIMEOUT`
+    bounds the whole crawl in time.
+    """
+
+    def __init__(self, stats: StatsCollector, max_depth: int, budget: int) -> None:
+        self.stats = stats
+        self.max_depth = max_depth
+        self.budget = budget
+        self.requested: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlBoundsMiddleware:
+        assert crawler.stats is not None
+        settings = crawler.settings
+        return cls(
+            crawler.stats,
+            settings.getint("DEPTH_LIMIT"),
+            settings.getint("WARTA_SOURCE_MAX_REQUESTS"),
+        )
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for item_or_request in start:
+            if not isinstance(item_or_request, Request) or self._within_budget(item_or_request):
+                yield item_or_request
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        depth = int(response.meta.get("depth", 0)) + 1
+        async for item_or_request in result:
+            if not isinstance(item_or_request, Request):
+                yield item_or_request
+            elif self.max_depth and depth > self.max_depth:
+                self._drop(item_or_request, st.BOUNDS_DEPTH)
+            elif self._within_budget(item_or_request):
+                yield item_or_request
+
+    def _within_budget(self, request: Request) -> bool:
+        source = request.meta.get(SOURCE_META)
+        if not source or not self.budget:
+            return True
+        if self.requested[source] >= self.budget:
+            self._drop(request, st.BOUNDS_BUDGET)
+            return False
+        self.requested[source] += 1
+        return True
+
+    def _drop(self, request: Request, key: str) -> None:
+        source = request.meta.get(SOURCE_META)
+        if source:
+            st.count(self.stats, source, key)
+        logger.debug("Not following %s (%s)", request.url, key)

@@ -19,6 +19,16 @@ WARTA_STORE_BATCH_SIZE = 50
 WARTA_LISTING_MAX_PAGES = 3
 # Write one crawl-run record per source (crawler.extensions.CrawlRunRecorder).
 WARTA_RECORD_RUNS = True
+# Networks the crawler may reach although they are not public (loopback, private, ...):
+# comma-separated CIDRs; None reads the environment variable of the same name. The demo and
+# the tests set "127.0.0.1/32". See crawler/guards.py.
+WARTA_ALLOW_NETWORKS: str | None = None
+# Requests one source may make in one crawl (feeds, sitemaps, listings and articles).
+WARTA_SOURCE_MAX_REQUESTS = 1000
+# Retries wait Retry-After, else WARTA_RETRY_BACKOFF_BASE * 2**n seconds; a site asking for
+# more than WARTA_RETRY_MAX_DELAY is given up (see crawler/retry.py).
+WARTA_RETRY_BACKOFF_BASE = 1.0
+WARTA_RETRY_MAX_DELAY = 60.0
 
 # --- politeness ------------------------------------------------------------------------
 USER_AGENT = "warta/0.1 (+https://github.com/warta-news/warta)"
@@ -30,15 +40,28 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
-# --- bounds: a news page is well under a megabyte; Scrapy's 1 GiB / 180 s are for bulk data
+# --- bounds: a news page is well under a megabyte; Scrapy's 1 GiB / 180 s are for bulk data.
+# 10 MB still fits an uncompressed news sitemap of 1,000 URLs with images many times over;
+# the same cap applies to decompressed bodies (gzip/deflate/br/zstd bombs).
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-DOWNLOAD_TIMEOUT = 30
+# Whole download (connect to last byte): a tarpit costs at most 20 s x (RETRY_TIMES + 1).
+DOWNLOAD_TIMEOUT = 20
 RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+# Feed -> article is depth 1; sitemap index -> sitemap -> article and three listing pages
+# -> article are 3. Anything deeper is a trap (CrawlBoundsMiddleware counts what it cuts).
+DEPTH_LIMIT = 5
+# One crawl of all sources ends after 30 minutes, whatever a site does.
+CLOSESPIDER_TIMEOUT = 30 * 60
 
-# --- no remote control, no side outputs ---------------------------------------------------
+# --- no remote control, no side outputs, only http(s) ----------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# Checks the address every connection goes to against WARTA_ALLOW_NETWORKS (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.guards.GuardedResolver"
 FEEDS: dict[str, dict[str, str]] = {}
 LOG_LEVEL = "INFO"
 
@@ -55,12 +78,22 @@ DOWNLOADER_MIDDLEWARES = {
     # Per-source allowed_domains instead of one list for the whole spider.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.SourceOffsiteMiddleware": 50,
+    # Only http(s), and no private/loopback/link-local/multicast hosts (SSRF), for start
+    # URLs, links and redirect targets alike.
+    "crawler.guards.NetworkGuardMiddleware": 55,
+    # Waits before a retry (Retry-After or backoff) instead of re-queuing at once.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+    # Just outside RedirectMiddleware (600): loops and non-http targets become errors.
+    "crawler.guards.RedirectGuardMiddleware": 610,
     # Engine side of retry/redirect: counts each final response once, per source.
     "crawler.middlewares.SourcePagesMiddleware": 120,
 }
 
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.SourceSpiderErrorsMiddleware": 60,
+    # Outside DepthMiddleware (900): sees every new request first, counts what it cuts.
+    "crawler.middlewares.CrawlBoundsMiddleware": 950,
 }
 
 EXTENSIONS = {

@@ -23,6 +23,12 @@ ERRORS_HTTP = "errors/http"
 ERRORS_DOWNLOAD = "errors/download"
 ERRORS_PARSE = "errors/parse"  # unreadable feed or sitemap
 ERRORS_SPIDER = "errors/spider"  # a spider callback raised
+ERRORS_BLOCKED = "errors/blocked"  # a non-http(s) URL or a refused network (crawler.guards)
+ERRORS_REDIRECT = "errors/redirect"  # a redirect loop or a chain beyond REDIRECT_MAX_TIMES
+ERRORS_TOO_LARGE = "errors/too_large"  # body or decompressed body beyond DOWNLOAD_MAXSIZE
+ERRORS_CONTENT = "errors/content"  # binary data served as a page (crawler.content)
+BOUNDS_DEPTH = "bounds/depth"  # links not followed: deeper than DEPTH_LIMIT
+BOUNDS_BUDGET = "bounds/budget"  # requests not made: the source's page budget was spent
 IGNORED = "ignored"  # robots.txt and other refused downloads: policy, not an error
 OFFSITE = "offsite"  # links to hosts outside the source's allowed domains
 ERROR_KEYS = (
@@ -32,6 +38,10 @@ ERROR_KEYS = (
     ERRORS_DOWNLOAD,
     ERRORS_PARSE,
     ERRORS_SPIDER,
+    ERRORS_BLOCKED,
+    ERRORS_REDIRECT,
+    ERRORS_TOO_LARGE,
+    ERRORS_CONTENT,
 )
 MAX_ERROR_SAMPLES = 5
 

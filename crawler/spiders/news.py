@@ -23,13 +23,12 @@ from typing import Any
 import feedparser
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import stats as st
+from crawler.content import binary_reason
 from crawler.context import (
     load_crawl_config,
     parse_names,
@@ -37,6 +36,7 @@ from crawler.context import (
     source_domains,
     source_for_url,
 )
+from crawler.failures import classify_failure
 from crawler.items import ArticleHints, FetchedPage
 from crawler.sitemaps import NewsSitemap, sitemap_body
 from warta.config import Source
@@ -190,6 +190,15 @@ class NewsSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[FetchedPage]:
         name = response.meta[SOURCE_META]
         source = self.sources[name]
+        refused = binary_reason(response.body)
+        if refused:
+            message = f"not a page: {refused} at {response.url}"
+            st.record_error(self.crawler.stats, name, st.ERRORS_CONTENT, message)
+            logger.warning("Source %s: %s", name, message)
+            self.crawler.signals.send_catch_log(
+                st.page_processed, url=response.url, source=name, outcome="error"
+            )
+            return
         content_type = response.headers.get("Content-Type")
         yield FetchedPage(
             url=response.url,
@@ -209,20 +218,14 @@ class NewsSpider(Spider):
         """Every failed request ends here: counted per source, never silent."""
         request: Request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get(SOURCE_META, "?")
-        if failure.check(HttpError):
-            response = getattr(failure.value, "response", None)
-            message = f"HTTP {getattr(response, 'status', '?')} for {request.url}"
-            st.record_error(self.crawler.stats, source, st.ERRORS_HTTP, message)
-            logger.warning("%s (source %s)", message, source)
-        elif failure.check(IgnoreRequest):
+        key, message = classify_failure(failure, request)
+        if key == st.IGNORED:
             # robots.txt or offsite: the policy worked; counted, not an error.
             st.count(self.crawler.stats, source, st.IGNORED)
-            logger.info("Skipped %s: %s", request.url, failure.value)
+            logger.info("Skipped %s", message)
         else:
-            kind = failure.type.__name__ if failure.type else "error"
-            message = f"{kind}: {failure.value} for {request.url}"
-            st.record_error(self.crawler.stats, source, st.ERRORS_DOWNLOAD, message)
-            logger.warning("Download failed (source %s): %s", source, message)
+            st.record_error(self.crawler.stats, source, key, message)
+            logger.warning("%s (source %s)", message, source)
 
     def _parse_error(self, source: str, response: Response, what: str) -> None:
         message = f"{what} at {response.url}"

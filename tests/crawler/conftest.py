@@ -14,6 +14,7 @@ from crawlsite import FixtureSite, serve_site, sources_toml
 
 REPO = Path(__file__).resolve().parents[2]
 # Fast but otherwise default settings: AutoThrottle's 1 s start delay only slows tests.
+LOOPBACK = "127.0.0.1/32"
 FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO")
 
 
@@ -45,6 +46,8 @@ def db_url(tmp_path: Path) -> str:
 def crawl_env(db_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env["WARTA_DATABASE_URL"] = db_url
+    # The fixture site is on loopback, which the SSRF guard refuses unless allowed.
+    env["WARTA_ALLOW_NETWORKS"] = LOOPBACK
     env.pop("WARTA_CONFIG", None)
     return env
 

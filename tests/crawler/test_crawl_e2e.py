@@ -24,7 +24,7 @@ BEYOND_LISTING_LIMIT = "/news/list-4.html"  # only linked from listing page 4 (l
 STORED = [p for p in ARTICLES if p != BEYOND_LISTING_LIMIT]
 # source -> (pages fetched, new articles, extract/HTTP errors); see crawlsite.py for the site.
 EXPECTED_RUNS = {
-    "rss": (4, 2, 0),  # feed + 2 articles + the utm_source duplicate of rss-1
+    "rss": (3, 2, 0),  # feed + 2 articles (the utm_source duplicate of rss-1 is not fetched)
     "atom": (4, 1, 2),  # feed + atom-1 + the empty and the binary page
     "maps": (6, 3, 0),  # index + gzipped urlset + news sitemap + 3 articles
     "section": (6, 3, 0),  # 3 listing pages + 3 articles
@@ -76,8 +76,9 @@ def test_crawl_stores_every_article_once_and_records_one_run_per_source(
     # The broken pages are errors of their source, named in the run record.
     message = str(runs["atom"]["error_message"])
     assert "empty.html" in message and "binary.html" in message
-    # The tracking-parameter duplicate is fetched but folds into the stored article.
-    assert runs["rss"]["articles_unchanged"] == 1
+    # The tracking-parameter duplicate shares rss-1's fingerprint: fetched once, stored once.
+    assert site.fetched("/news/rss-1.html?utm_source=rss") + site.fetched("/news/rss-1.html") == 1
+    assert runs["rss"]["articles_unchanged"] == 0
 
 
 def test_second_identical_crawl_adds_no_rows(
@@ -97,8 +98,7 @@ def test_second_identical_crawl_adds_no_rows(
     for source, (_, new, _) in EXPECTED_RUNS.items():
         run = latest[source]
         assert run["articles_new"] == 0 and run["articles_updated"] == 0, run
-        expected_unchanged = new + (1 if source == "rss" else 0)
-        assert run["articles_unchanged"] == expected_unchanged, run
+        assert run["articles_unchanged"] == new, run
 
 
 def test_changed_article_is_updated_on_the_next_crawl(
@@ -116,7 +116,7 @@ def test_changed_article_is_updated_on_the_next_crawl(
         assert db.count_articles() == 2
     assert article is not None and article.version == 2
     assert "Corrected paragraph 1" in article.text
-    assert (latest.articles_new, latest.articles_updated, latest.articles_unchanged) == (0, 1, 2)
+    assert (latest.articles_new, latest.articles_updated, latest.articles_unchanged) == (0, 1, 1)
 
 
 def test_database_failure_stops_the_crawl_and_fails_the_run(config_file: Path, db_url: str) -> None:
@@ -241,11 +241,7 @@ def test_run_crawl_returns_run_dicts_and_reports_each_page(
     [run] = out["runs"]
     assert run["source"] == "rss"
     assert run["status"] == "finished" and run["finish_reason"] == "finished"
-    assert (run["pages"], run["articles_new"], run["articles_unchanged"]) == (4, 2, 1)
-    # rss-1 and its utm_source duplicate race: whichever is stored first is the new one.
+    assert (run["pages"], run["articles_new"], run["articles_unchanged"]) == (3, 2, 0)
     urls = sorted(url for url, _ in out["pages"])
-    assert urls == sorted(
-        site.url(p)
-        for p in ("/news/rss-1.html", "/news/rss-2.html", "/news/rss-1.html?utm_source=rss")
-    )
-    assert sorted(outcome for _, outcome in out["pages"]) == ["new", "new", "unchanged"]
+    assert urls == sorted(site.url(p) for p in ("/news/rss-1.html", "/news/rss-2.html"))
+    assert sorted(outcome for _, outcome in out["pages"]) == ["new", "new"]

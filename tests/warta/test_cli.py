@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -688,8 +689,10 @@ def test_crawl_stores_a_feed_and_prints_a_summary(tiny_site: str, tmp_path: Path
     )
     url = f"sqlite:///{tmp_path}/crawl.db"
     argv = [str(WARTA_BIN), "--config", str(config), "--database", url]
+    # The tiny site is on loopback, which the crawler's SSRF guard refuses unless allowed.
+    env = {**os.environ, "WARTA_ALLOW_NETWORKS": "127.0.0.1/32"}
     done = subprocess.run(
-        [*argv, "crawl"], capture_output=True, text=True, timeout=180, cwd=tmp_path
+        [*argv, "crawl"], capture_output=True, text=True, timeout=180, cwd=tmp_path, env=env
     )
     assert done.returncode == 0, done.stderr
     (summary,) = json.loads(done.stdout)
@@ -705,6 +708,7 @@ def test_crawl_stores_a_feed_and_prints_a_summary(tiny_site: str, tmp_path: Path
         text=True,
         timeout=180,
         cwd=tmp_path,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     (again,) = json.loads(done.stdout)

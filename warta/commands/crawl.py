@@ -39,6 +39,8 @@ SUMMARY_COLUMNS = (
 # Outcomes sent by the crawler's page_processed signal (crawler.stats.PAGE_OUTCOMES).
 STORED_OUTCOMES = ("new", "updated", "unchanged")
 FAILED_OUTCOMES = ("failed", "error")
+# crawler.guards: the demo server listens on 127.0.0.1 only.
+DEMO_ALLOW_NETWORKS = "127.0.0.1/32"
 
 
 @click.command()
@@ -81,7 +83,11 @@ def crawl(
         # Open (and migrate) before fetching: an unreachable database fails fast.
         with app.open_database():
             pass
-        runs = _run_with_progress(app, config_path, names, page_url, database_url)
+        settings = _scrapy_settings(app.verbose)
+        if demo:
+            # The demo sites are on loopback, which the crawler's SSRF guard refuses otherwise.
+            settings["WARTA_ALLOW_NETWORKS"] = DEMO_ALLOW_NETWORKS
+        runs = _run_with_progress(app, config_path, names, page_url, database_url, settings)
     emit(runs, chosen, SUMMARY_COLUMNS, empty_message="No crawl ran.")
     click.echo(f"Database: {mask_url(database_url)}", err=True)
     failed = [r for r in runs if r.get("status") != "finished"]
@@ -141,7 +147,12 @@ def _check_sources(
 
 
 def _run_with_progress(
-    app: App, config_path: Path, names: list[str] | None, page_url: str | None, database_url: str
+    app: App,
+    config_path: Path,
+    names: list[str] | None,
+    page_url: str | None,
+    database_url: str,
+    settings: dict[str, Any],
 ) -> list[Mapping[str, Any]]:
     """Run the real spider in-process; a live status line on stderr counts the pages."""
     from rich.text import Text
@@ -172,7 +183,7 @@ def _run_with_progress(
             url=page_url,
             config_path=str(config_path),
             database_url=database_url,
-            settings=_scrapy_settings(app.verbose),
+            settings=settings,
             on_page=on_page,
         )
     return list(runs)

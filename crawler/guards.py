@@ -1,0 +1,219 @@
+"""Fetch stage: network guards — only http(s), and no requests into private networks (SSRF).
+
+A news crawler fetches URLs that strangers wrote (feeds, sitemaps, redirects). Without a
+guard, a feed entry or a `Location:` header could make it fetch `http://169.254.169.254/`
+(cloud metadata), an admin page on the LAN, `file:///etc/passwd` or an `s3://` bucket.
+
+Two layers, both reading the allowlist `WARTA_ALLOW_NETWORKS` (setting, else environment;
+comma-separated CIDRs such as ``127.0.0.1/32`` for the offline demo and the tests):
+
+- `NetworkGuardMiddleware` (downloader middleware, so it sees start URLs, links and every
+  redirect target): refuses non-http(s) schemes, IP literals in any spelling (decimal
+  ``2130706433``, hex ``0x7f.1``, IPv6, IPv4-mapped IPv6) and host names whose DNS answers
+  include a refused address. Refusals are counted per source as `errors/blocked`.
+- `GuardedResolver` (Scrapy's TWISTED_DNS_RESOLVER): checks the address the connection is
+  actually made to, so a name that resolves differently the second time (DNS rebinding)
+  still cannot reach a refused network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import re
+import socket
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import threads
+from twisted.internet.error import DNSLookupError
+
+from crawler import stats as st
+from pipeline.urls import canonicalize_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+    from scrapy.statscollectors import StatsCollector
+    from twisted.internet.base import ReactorBase
+    from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+ALLOW_ENV = "WARTA_ALLOW_NETWORKS"
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+# Legacy numeric IPv4 spellings inet_aton accepts: 2130706433, 0x7f000001, 0177.1, 127.1
+_NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.I)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class RefusedRequest(IgnoreRequest):
+    """A request warta will not make; `key` is the error counter it is recorded under."""
+
+    def __init__(self, message: str, key: str = st.ERRORS_BLOCKED) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def parse_networks(text: str | Iterable[str] | None) -> tuple[IPNetwork, ...]:
+    """``"127.0.0.1/32, 10.0.0.0/8"`` -> networks; a bad entry raises ValueError naming it."""
+    if text is None:
+        return ()
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    networks = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"{ALLOW_ENV}: {part!r} is not a CIDR network ({exc})") from exc
+    return tuple(networks)
+
+
+def allowed_networks(settings: BaseSettings) -> tuple[IPNetwork, ...]:
+    """The allowlist: setting WARTA_ALLOW_NETWORKS, else the environment variable."""
+    value = settings.get(ALLOW_ENV)
+    if value is None:
+        value = os.environ.get(ALLOW_ENV)
+    return parse_networks(value)
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address a host names by itself (any IPv4 spelling, IPv6), else None."""
+    host = host.strip("[]").rstrip(".")
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.match(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def refused_reason(address: IPAddress, allowed: Sequence[IPNetwork]) -> str | None:
+    """Why a connection to `address` is refused (None: it may go ahead)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if any(address in net for net in allowed if net.version == address.version):
+        return None
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
+        if getattr(address, f"is_{kind}"):
+            return f"{kind.replace('_', '-')} address {address}"
+    if not address.is_global:  # shared (100.64/10), documentation, benchmarking ranges...
+        return f"non-public address {address}"
+    return None
+
+
+def _resolve(host: str, port: int) -> list[IPAddress]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
+class NetworkGuardMiddleware:
+    """Refuse non-http(s) URLs and hosts in refused networks, before any connection."""
+
+    def __init__(self, stats: StatsCollector, allowed: Sequence[IPNetwork]) -> None:
+        self.stats = stats
+        self.allowed = tuple(allowed)
+        # host -> refusal reason or None; one lookup per host and crawl (the resolver
+        # re-checks every real connection, so caching here cannot let a rebinding through).
+        self._verdicts: dict[str, str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NetworkGuardMiddleware:
+        assert crawler.stats is not None
+        return cls(crawler.stats, allowed_networks(crawler.settings))
+
+    async def process_request(self, request: Request) -> None:
+        parsed = urlparse_cached(request)
+        if parsed.scheme not in ALLOWED_SCHEMES:
+            self._refuse(request, f"scheme {parsed.scheme or '(none)'!r} is not http(s)")
+        host = parsed.hostname or ""
+        if not host:
+            self._refuse(request, "no host")
+        if host not in self._verdicts:
+            self._verdicts[host] = await self._check_host(host, parsed.port or 80)
+        reason = self._verdicts[host]
+        if reason:
+            self._refuse(request, f"{host} is a {reason}" if host != reason else reason)
+
+    async def _check_host(self, host: str, port: int) -> str | None:
+        literal = literal_address(host)
+        if literal is not None:
+            return refused_reason(literal, self.allowed)
+        try:
+            addresses = await maybe_deferred_to_future(threads.deferToThread(_resolve, host, port))
+        except OSError:
+            return None  # unresolvable: the download fails and is counted the usual way
+        for address in addresses:
+            reason = refused_reason(address, self.allowed)
+            if reason:
+                return f"name resolving to a {reason}"
+        return None
+
+    def _refuse(self, request: Request, why: str) -> None:
+        message = f"refused {request.url}: {why}"
+        logger.warning("%s (set %s to allow a network)", message, ALLOW_ENV)
+        raise RefusedRequest(message)
+
+
+class GuardedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing answers in refused networks (DNS rebinding)."""
+
+    allowed: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, reactor: ReactorBase) -> GuardedResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allowed = allowed_networks(crawler.settings)
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
+        return super().getHostByName(name, timeout).addCallback(self._check, name)
+
+    def _check(self, address: Any, name: str) -> Any:
+        reason = refused_reason(ipaddress.ip_address(address), self.allowed)
+        if reason:
+            raise DNSLookupError(f"{name} resolves to a refused {reason}")
+        return address
+
+
+class RedirectGuardMiddleware:
+    """Turn redirect loops and redirects to non-http(s) URLs into counted errors.
+
+    Scrapy's RedirectMiddleware would send a loop's next hop to the duplicate filter, which
+    drops it without a word, and it hands a redirect to `file:`/`data:` back as a plain 3xx.
+    Placed just outside RedirectMiddleware, this sees the 3xx first.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if not 300 <= response.status < 400 or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        scheme = target.split(":", 1)[0].lower() if ":" in target else ""
+        if scheme not in ALLOWED_SCHEMES:
+            raise RefusedRequest(
+                f"refused redirect from {request.url} to a {scheme or 'schemeless'!r} URL"
+            )
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        seen = {canonicalize_url(u) for u in chain}
+        if canonicalize_url(target) in seen:
+            raise RefusedRequest(
+                f"redirect loop: {' -> '.join([*chain, target])}", key=st.ERRORS_REDIRECT
+            )
+        return response
