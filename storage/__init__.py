@@ -3,10 +3,13 @@
 >>> from storage import Database
 >>> with Database.open() as db:
 ...     db.store_batch(records)
-...     db.query_articles("open source", lang="en")
+...     hits = db.search('"open source" -crypto', lang="en")   # ranked, with snippets
+...     for article in db.articles(query="model", since=week_ago):  # streamed
+...         print(article.title)
 """
 
 from storage.database import Database, default_database_url
+from storage.filters import ArticleFilter
 from storage.migrate import SchemaError
 from storage.records import (
     CrawlRunRecord,
@@ -14,18 +17,23 @@ from storage.records import (
     PageRecord,
     RawPage,
     Revision,
+    SearchHit,
     StoredArticle,
     StoreResult,
 )
+from storage.search_syntax import QuerySyntaxError
 
 __all__ = [
+    "ArticleFilter",
     "CrawlRunRecord",
     "Database",
     "Outcome",
     "PageRecord",
+    "QuerySyntaxError",
     "RawPage",
     "Revision",
     "SchemaError",
+    "SearchHit",
     "StoreResult",
     "StoredArticle",
     "default_database_url",

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from storage import migrate, queries
+from storage import clusters, migrate, queries
 from storage import search as searching
 from storage.engine import create_engine, normalize_url, writer
 from storage.filters import ArticleFilter
@@ -33,6 +33,8 @@ from storage.records import (
 from storage.sanitize import clean_optional, clean_text
 from storage.search import SORTS, Plan, Sort
 from storage.search_syntax import parse_query
+from storage.stats import Stats
+from storage.stats import collect as collect_stats
 from storage.upsert import write_batch
 
 logger = logging.getLogger(__name__)
@@ -140,6 +142,7 @@ class Database:
             try:
                 with conn.begin():
                     outcomes = write_batch(conn, records)
+                    clusters.link_written(conn, records, outcomes)
             except Exception as exc:  # a row-level failure, unless proven otherwise
                 if _must_propagate(exc, self.backend):
                     raise
@@ -158,7 +161,9 @@ class Database:
     def _store_one(self, conn: Connection, record: PageRecord, result: StoreResult) -> Outcome:
         try:
             with conn.begin():
-                return write_batch(conn, [record])[0]
+                outcome = write_batch(conn, [record])[0]
+                clusters.link_written(conn, [record], [outcome])
+                return outcome
         except Exception as exc:
             if _must_propagate(exc, self.backend):
                 raise
@@ -170,6 +175,19 @@ class Database:
         logger.warning("Could not store %s: %s", record.article.url, message)
         result.errors.append((record.article.url, message))
         return "failed"
+
+    def link_stories(self, *, chunk: int = 500) -> int:
+        """Sign and cluster articles that have no signature yet (stored before migration
+        0003, or bulk-loaded); return how many. Each chunk is one short write."""
+        done = after = 0
+        while True:
+            with self._writer.begin() as conn:
+                ids = clusters.unsigned_article_ids(conn, after=after, limit=chunk)
+                clusters.link_articles(conn, ids)
+            done += len(ids)
+            if len(ids) < chunk:
+                return done
+            after = ids[-1]
 
     # -- crawl runs -----------------------------------------------------------------------
 
@@ -358,6 +376,11 @@ class Database:
             raise ValueError(f"unknown sort {sort!r}; expected one of {SORTS}")
         query = parse_query(text) if text and text.strip() else None
         return Plan(query=query, filters=ArticleFilter(**filters), sort=sort, dedupe=dedupe)
+
+    def stats(self, *, since: datetime | None = None) -> Stats:
+        """Articles per source, language and day; last good crawl and failures per source."""
+        with self.engine.connect() as conn:
+            return collect_stats(conn, since=since)
 
     def get_article(self, id_or_url: str | int) -> StoredArticle | None:
         """By id, by URL, or by any URL that canonicalizes to a stored one."""

@@ -125,13 +125,22 @@ def ranked(conn: Connection, plan: Plan) -> sa.Subquery:
     matching = _matching(conn, plan)
     if not plan.dedupe:
         return matching.add_columns(sa.literal(0).label("duplicates")).subquery("ranked")
+    # Matches first, materialized: SQLite cannot call bm25() under a window function.
+    matched = matching.cte("matched").prefix_with("MATERIALIZED")
     story = sa.func.coalesce(ARTICLES.c.cluster_id, -ARTICLES.c.id)
-    numbered = matching.add_columns(
-        sa.func.row_number()
-        .over(partition_by=story, order_by=(when_key.asc(), ARTICLES.c.id.asc()))
-        .label("position"),
-        sa.func.count().over(partition_by=story).label("story_size"),
-    ).subquery("numbered")
+    numbered = (
+        sa.select(
+            matched.c.id,
+            matched.c.score,
+            matched.c.when,
+            sa.func.row_number()
+            .over(partition_by=story, order_by=(matched.c.when.asc(), matched.c.id.asc()))
+            .label("position"),
+            sa.func.count().over(partition_by=story).label("story_size"),
+        )
+        .join_from(matched, ARTICLES, ARTICLES.c.id == matched.c.id)
+        .subquery("numbered")
+    )
     return (
         sa.select(
             numbered.c.id,

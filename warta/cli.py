@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from warta import cli_schedule
-from warta.commands import articles, crawl, db, demo, extract, runs, sources
+from warta.commands import articles, crawl, db, demo, export, extract, runs, sources, stats
 from warta.commands.app import App
 from warta.output import mask_passwords, mask_url
 
@@ -148,6 +148,8 @@ main.add_command(articles.query)
 main.add_command(articles.show)
 main.add_command(sources.sources)
 main.add_command(runs.runs)
+main.add_command(stats.stats)
+main.add_command(export.export)
 main.add_command(extract.extract)
 main.add_command(db.db)
 main.add_command(demo.demo)

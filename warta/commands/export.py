@@ -1,0 +1,124 @@
+"""Application shell (CLI): ``warta export``, every matching article streamed to a file."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from warta.commands.app import App, UserError, pass_app
+from warta.commands.articles import filter_options, search_arguments
+
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+
+
+@click.command()
+@click.argument("text", required=False)
+@filter_options
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object a line; csv: lists JSON-encoded; parquet: needs pyarrow.",
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    help="Where to write (default: stdout; parquet needs a file).",
+)
+@pass_app
+def export(
+    app: App,
+    text: str | None,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    lang: str | None,
+    author: str | None,
+    tag: str | None,
+    sort: str,
+    dedupe: bool,
+    fmt: str,
+    output: str,
+) -> None:
+    """Export every matching article, streamed in constant memory.
+
+    Takes the same TEXT and filters as `warta query` (no limit): the rows are the
+    objects `warta query` prints, without the snippet. A running count goes to
+    stderr.
+
+    \b
+    Examples:
+        warta export -o articles.jsonl
+        warta export "open source" --lang id --since 30d -f csv -o hits.csv
+        warta export --source kabar-ai --dedupe -f parquet -o kabar.parquet
+    """
+    from storage.export import MissingDependencyError, write_csv, write_jsonl, write_parquet
+    from storage.search_syntax import QuerySyntaxError
+
+    arguments = search_arguments(
+        source=source, since=since, until=until, lang=lang, author=author, tag=tag
+    )
+    fmt = fmt.lower()
+    if fmt == "parquet" and output == "-":
+        raise UserError("parquet is a binary format: name a file with -o FILE")
+    progress = _Progress()
+    with app.open_database() as database:
+        try:
+            hits = database.iter_hits(
+                text or None,
+                sort=sort,  # type: ignore[arg-type]  # click.Choice(SORTS)
+                dedupe=dedupe,
+                **arguments,
+            )
+            if fmt == "parquet":
+                count = write_parquet(hits, output, progress=progress)
+            else:
+                writer = write_jsonl if fmt == "jsonl" else write_csv
+                if output == "-":
+                    count = writer(hits, sys.stdout, progress=progress)
+                    sys.stdout.flush()
+                else:
+                    # newline="": the csv module writes its own line ends.
+                    with open(output, "w", encoding="utf-8", newline="") as out:
+                        count = writer(hits, out, progress=progress)
+        except QuerySyntaxError as exc:
+            raise UserError(f"cannot search for {text!r}: {exc}") from exc
+        except MissingDependencyError as exc:
+            raise UserError(str(exc)) from exc
+    progress.done(count, None if output == "-" else Path(output))
+
+
+class _Progress:
+    """A running count on stderr, redrawn in place on a terminal, silent otherwise."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.live = _stderr_is_terminal()
+
+    def __call__(self, count: int) -> None:
+        if self.live:
+            rate = count / max(time.monotonic() - self.started, 1e-9)
+            click.echo(f"\rexported {count:,} articles ({rate:,.0f}/s)", err=True, nl=False)
+
+    def done(self, count: int, path: Path | None) -> None:
+        seconds = time.monotonic() - self.started
+        where = f" to {path}" if path else ""
+        prefix = "\r" if self.live else ""
+        click.echo(f"{prefix}exported {count:,} articles{where} in {seconds:.1f}s", err=True)
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
