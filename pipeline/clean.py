@@ -38,9 +38,7 @@ BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 # Containers whose loose text is wrapped into paragraphs, and the blocks that end a run.
-_NO_WRAP = frozenset(
-    {"pre", "table", "thead", "tbody", "tfoot", "tr", "ul", "ol", "dl", "select", "html"}
-)
+_NO_WRAP = frozenset({"pre", "html", "textarea"})
 _WRAP_BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
      "li", "dl", "dt", "dd", "blockquote", "pre", "table", "figure", "figcaption", "header",
