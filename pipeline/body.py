@@ -64,9 +64,12 @@ def extract_body(
     clean.remove_by_text(container, stats)
     blocks = clean.clean_blocks(paragraphs(container))
     logger.debug("%s: removed %s (valve kept %d)", url, stats.removed, stats.kept)
-    return Body(
-        text="\n\n".join(blocks), html=sanitize_html(body_html(container)) if blocks else ""
-    )
+    if not blocks:
+        return Body(text="", html="")
+    if url.startswith(("http://", "https://")):
+        # Stored HTML is read away from its page: relative links and images must resolve.
+        container.make_links_absolute(url, resolve_base_href=False, handle_failures="discard")
+    return Body(text="\n\n".join(blocks), html=sanitize_html(body_html(container)))
 
 
 def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

@@ -129,6 +129,19 @@ def test_html_output_is_sanitized_and_keeps_structure() -> None:
     assert lxml.html.fragment_fromstring(html, create_parent="div").text_content()
 
 
+def test_html_links_and_images_are_absolute_and_markdown_keeps_structure() -> None:
+    page = (
+        f"<article><p>{P1} <a href='/report.pdf'>report</a></p><h2>Heading</h2>"
+        f"<img src='img/chart.png' alt='chart'><ul><li>first item</li></ul><p>{P2}</p></article>"
+    )
+    article = extract(f"<html><body>{page}</body></html>", "https://example.com/news/a.html")
+    assert 'href="https://example.com/report.pdf"' in article.html
+    assert 'src="https://example.com/news/img/chart.png"' in article.html
+    markdown = article.markdown
+    assert "## Heading" in markdown
+    assert "first item" in markdown and "[report](https://example.com/report.pdf)" in markdown
+
+
 def test_control_characters_never_reach_the_text() -> None:
     text = body_of(f"<article><p>{P1}\x07\x1b</p><p>\x0b{P2}\x7f</p></article>")
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
