@@ -146,10 +146,11 @@ def scheduler_command(
     gracefully; SIGHUP re-reads the sources file. Only one scheduler may run per database.
 
     \b
-    Example (offline trial with the demo sites):
+    Example (offline trial with the demo sites, which live on loopback,
+    an address crawls refuse unless WARTA_ALLOW_NETWORKS allows it):
         warta demo serve --port 8800 &
         warta demo config --port 8800 --every 10 > demo.toml
-        WARTA_CONFIG=demo.toml warta scheduler
+        WARTA_CONFIG=demo.toml WARTA_ALLOW_NETWORKS=127.0.0.1/32 warta scheduler
     """
     from warta.config import load_config
     from warta.scheduler import SchedulerAlreadyRunning, SchedulerOptions, SchedulerService
