@@ -58,6 +58,8 @@ _BOILERPLATE_RE = re.compile(
     )
 )
 _BODY_MARKER_RE = re.compile("|".join(rules.BODY_MARKERS))
+# Tokens that protect an element from class rules: the body itself, quoted social posts.
+_KEEP_RE = re.compile("|".join(rules.BODY_MARKERS + rules.EMBED_MARKERS))
 _EMOTION = "|".join(re.escape(w) for w in sorted(rules.EMOTION_WORDS, key=len, reverse=True))
 # Two or more emotion words, each followed (possibly after a repeat of the word) by "N %".
 _REACTION_RUN = re.compile(
@@ -204,7 +206,7 @@ def _token_intent(token: str) -> str | None:
 
 @lru_cache(maxsize=32768)
 def _is_marker_token(token: str) -> bool:
-    return _BODY_MARKER_RE.search(token) is not None
+    return _KEEP_RE.search(token) is not None
 
 
 def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:

@@ -53,6 +53,17 @@ BODY_MARKERS: tuple[str, ...] = (
     r"rich[-_]?text",
 )
 
+# Embedded posts quoted by the article (tweets, Instagram, TikTok): part of the story even
+# when their wrapper is called a "widget" or "social".
+EMBED_MARKERS: tuple[str, ...] = (
+    r"twitter-tweet",
+    r"(?<!share)(?:^|[-_])tweet$",  # "article-tweet", not "share-tweet"/"tweet-button"
+    r"tweet[-_]?embed",
+    r"instagram-media",
+    r"tiktok-embed",
+    r"social-media-embed",
+)
+
 # Boilerplate by intent. Each pattern is searched in "class id" (lower case), so anchor
 # with (?:^|[\s_-]) where a bare word would hit unrelated names ("share" vs "shared").
 _W = r"(?:^|[\s_-])"  # start of a class/id token or of a dash/underscore-separated part

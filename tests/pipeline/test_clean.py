@@ -88,6 +88,7 @@ def test_ordinary_prose_is_not_a_widget(text: str) -> None:
         ('class="td-a-rec td-a-rec-id-content_inline"', "ads"),
         ('class="ez-toc-v2_0"', "toc"),
         ('style="display:none"', "hidden"),
+        ('class="share-tweet"', "share"),
         ('role="navigation"', "role"),
     ],
 )
@@ -106,6 +107,7 @@ def test_markup_intents(attrs: str, intent: str) -> None:
         'class="code-block"',  # code listings are body, Ad Inserter is code-block-N
         'class="content overflow-hidden"',
         'class="social-media-embed"',  # a quoted tweet is part of the story
+        'class="sdc-article-widget sdc-article-tweet"',
         'class="elementor-widget-container"',  # Elementor wraps post content in "widgets"
         'class="commentary-body"',  # opinion pieces are not comments
         'class="subscriber-only"',  # paywalled body text
