@@ -261,3 +261,21 @@ def test_endless_sitemap_index_is_bounded_by_depth(net: NetworkCrawl) -> None:
     fetched = sum(net.server.fetched(f"/trap/sitemap/{n}") for n in range(64))
     assert fetched == 2 ** (DEPTH + 1) - 1  # depths 0..DEPTH of a binary tree
     assert stat(run, "bounds/depth") == 2 ** (DEPTH + 1), run
+
+
+def test_crawl_time_limit_ends_a_crawl_stuck_in_a_tarpit(
+    hostile: HostileServer, tmp_path: Path, db_url: str
+) -> None:
+    config = tmp_path / "sources.toml"
+    config.write_text(feed_source("stuck", hostile.base_url, "/tarpit"))
+    # The time limit fires mid-download; Scrapy lets the download in flight end (here: its
+    # timeout), so a crawl is bounded by CLOSESPIDER_TIMEOUT + DOWNLOAD_TIMEOUT.
+    settings = {"DOWNLOAD_TIMEOUT": "6", "CLOSESPIDER_TIMEOUT": "2"}
+    result = crawl(config, db_url, settings=settings)
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.seconds < 2 + 6 + 15, result.seconds
+    assert hostile.fetched("/tarpit") == 1  # no retry once the limit is reached
+    with Database.open(db_url) as db:
+        [run] = db.list_runs()
+    assert run.finish_reason == "closespider_timeout"
+    assert run.status != "finished"  # a partial crawl is not reported as complete
