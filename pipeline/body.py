@@ -68,7 +68,10 @@ def extract_body(
         return Body(text="", html="")
     if url.startswith(("http://", "https://")):
         # Stored HTML is read away from its page: relative links and images must resolve.
-        container.make_links_absolute(url, resolve_base_href=False, handle_failures="discard")
+        try:
+            container.make_links_absolute(url, resolve_base_href=False, handle_failures="discard")
+        except ValueError:  # a control character in an attribute: keep the links as written
+            logger.debug("%s: links left relative", url)
     return Body(text="\n\n".join(blocks), html=sanitize_html(body_html(container)))
 
 
@@ -144,7 +147,7 @@ def _with_siblings(
         if len(kept) > 1:
             for i, child in enumerate(children):
                 if i < kept[0] or i > kept[-1]:
-                    child.drop_tree()
+                    clean.drop(child)
             node = parent
         current = parent
     return node

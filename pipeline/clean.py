@@ -19,6 +19,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 from pipeline import rules
+from pipeline.sanitize import CONTROL_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,27 @@ class CleanStats:
 
 def normalize_space(text: str) -> str:
     return " ".join(text.split())
+
+
+def drop(el: lxml.html.HtmlElement) -> None:
+    """Remove an element and its subtree, keeping its tail text in place.
+
+    lxml refuses to re-attach a tail that holds control characters (they came from the
+    page, which lxml parsed fine), so such tails are cleaned first; stripping them from
+    the whole page up front would cost a third of the parse time.
+    """
+    try:
+        el.drop_tree()
+    except ValueError:
+        el.tail = CONTROL_CHARS.sub("", el.tail or "")
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = CONTROL_CHARS.sub("", previous.tail or "")
+        else:
+            parent = el.getparent()
+            if parent is not None:
+                parent.text = CONTROL_CHARS.sub("", parent.text or "")
+        el.drop_tree()
 
 
 def drop_noise(root: lxml.html.HtmlElement) -> None:
@@ -242,7 +264,7 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
         return
     for el, intent in doomed:
         stats.count(intent)
-        el.drop_tree()
+        drop(el)
 
 
 def _plain_length(el: lxml.html.HtmlElement) -> int:
@@ -272,7 +294,7 @@ def _has_loose_text(el: lxml.html.HtmlElement) -> bool:
 
 def _wrap_runs(el: lxml.html.HtmlElement) -> None:
     new_children: list[lxml.html.HtmlElement] = []
-    lead = el.text or ""
+    lead = CONTROL_CHARS.sub("", el.text or "")
     el.text = None
     run: list[lxml.html.HtmlElement] = []
 
@@ -290,7 +312,7 @@ def _wrap_runs(el: lxml.html.HtmlElement) -> None:
     for child in list(el):
         if isinstance(child.tag, str) and child.tag in _WRAP_BLOCKS:
             flush()
-            lead, child.tail, run = child.tail or "", None, []
+            lead, child.tail, run = CONTROL_CHARS.sub("", child.tail or ""), None, []
             new_children.append(child)
         else:
             run.append(child)
@@ -306,7 +328,7 @@ def remove_selectors(root: lxml.html.HtmlElement, selectors: Iterable[str]) -> N
             continue
         for el in selector(root):
             if el is not root:
-                el.drop_tree()
+                drop(el)
 
 
 @lru_cache(maxsize=256)
@@ -397,7 +419,7 @@ def remove_by_text(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
         doomed.add(el)
     for el in doomed:
         if el.getparent() is not None and el is not root:
-            el.drop_tree()
+            drop(el)
 
 
 def is_caption(el: lxml.html.HtmlElement, text: str) -> bool:
@@ -501,7 +523,7 @@ def remove_title_repeats(root: lxml.html.HtmlElement, title: str | None) -> None
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
-            el.drop_tree()
+            drop(el)
 
 
 def clean_blocks(paragraphs: Sequence[str]) -> list[str]:

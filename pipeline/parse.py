@@ -5,7 +5,6 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from pipeline.sanitize import CONTROL_CHARS
 from pipeline.types import ExtractionError
 
 MAX_HTML_CHARS = 8_000_000
@@ -19,11 +18,6 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
         raise ExtractionError(f"page too large: {len(html)} characters (limit {MAX_HTML_CHARS})")
     if "\x00" in html[:4096]:
         raise ExtractionError("binary content (NUL bytes) served as HTML")
-    # Control characters never carry text, and lxml refuses them when later steps
-    # rewrite text (removing an element re-attaches its tail), so they go before parsing.
-    html = CONTROL_CHARS.sub("", html)
-    if not html.strip():
-        raise ExtractionError("page holds only control characters")
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:

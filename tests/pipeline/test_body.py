@@ -148,6 +148,17 @@ def test_control_characters_never_reach_the_text() -> None:
     assert text == f"{P1}\n\n{P2}"
 
 
+def test_control_characters_in_text_around_removed_widgets() -> None:
+    page = (
+        f"<article><p>{P1}</p><div class='share'>Share</div>\x07tail\x1b text"
+        f"<div>\x0bloose\x07 words<p>{P2}</p></div></article>"
+    )
+    text = body_of(page)
+    assert "Share" not in text
+    assert "tail text" in text and "loose words" in text
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+
+
 def test_deeply_nested_page_returns_quickly_without_crashing() -> None:
     html = "<html><body>" + "<div>" * 10_000 + f"<p>{P1}</p>" + "</div>" * 10_000 + "</body></html>"
     try:
