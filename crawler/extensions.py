@@ -21,6 +21,8 @@ from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
+# spider.state key (persisted in JOBDIR) holding {source: run id} of the crawl's runs.
+RUNS_STATE_KEY = "warta_run_ids"
 # Sent after the runs are finished, with run_ids={source: id}; crawler.run listens to it.
 runs_recorded = object()
 
@@ -53,6 +55,25 @@ class CrawlRunRecorder:
         with Database.open(self.url) as db:
             for source in getattr(spider, "source_names", []):
                 self.run_ids[source] = db.start_run(source)
+        self._link_resumed_runs(spider)
+
+    def _link_resumed_runs(self, spider: Spider) -> None:
+        """With a JOBDIR, a resumed crawl's runs name the interrupted runs they continue.
+
+        Each process records its own run (its counts are what it did); `resumed_from` in the
+        run's stats ties the pieces together. spider.state is Scrapy's SpiderState, loaded
+        from and saved to the job directory.
+        """
+        state = getattr(spider, "state", None)
+        if not isinstance(state, dict):
+            return  # no JOBDIR
+        stats = self.crawler.stats
+        assert stats is not None
+        previous: dict[str, int] = state.get(RUNS_STATE_KEY) or {}
+        for source, run_id in previous.items():
+            if source in self.run_ids:
+                stats.set_value(st.source_key(source, "resumed_from"), run_id)
+        state[RUNS_STATE_KEY] = dict(self.run_ids)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if not self.run_ids:

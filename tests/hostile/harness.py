@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,3 +81,29 @@ def crawl(
         timeout=timeout,
     )
     return CrawlResult(proc.returncode, proc.stdout + proc.stderr, time.monotonic() - started)
+
+
+def start_crawl(
+    config: Path,
+    db_url: str,
+    *args: str,
+    settings: dict[str, str] | None = None,
+    allow: str | None = LOOPBACK,
+) -> subprocess.Popen[str]:
+    """A crawl subprocess to signal or kill; its output is collected on communicate()."""
+    return subprocess.Popen(
+        scrapy_command(config, *args, settings=settings),
+        cwd=REPO,
+        env=crawl_env(db_url, allow),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)

@@ -45,7 +45,8 @@ def article(title: str, body_html: str, *, head: str = "") -> str:
 
 
 def good_article(title: str) -> bytes:
-    return article(title, "".join(f"<p>{i}. {PARAGRAPH * 3}</p>" for i in range(5))).encode()
+    paragraphs = "".join(f"<p>{i}. {title}: {PARAGRAPH * 3}</p>" for i in range(5))
+    return article(title, paragraphs).encode()
 
 
 # --- decompression bombs: 1 GiB of zeros, built once per test session ----------------------
@@ -94,6 +95,8 @@ class HostileServer:
     hits: list[Hit] = field(default_factory=list)
     # Extra pages a test adds: path -> (content type, body)
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # Seconds to wait before answering a path (slow pages to kill or pause a crawl on).
+    delays: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -142,6 +145,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path
+        if path in state.delays:
+            time.sleep(state.delays[path])
         if path in state.pages:
             kind, body = state.pages[path]
             return self.send(200, body, kind)
@@ -343,6 +348,14 @@ def serve() -> HostileServer:
     BoundHandler.server_state = state
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return state
+
+
+def add_articles(server: HostileServer, count: int, prefix: str = "/story/") -> list[str]:
+    """Serve `count` distinct good articles; returns their paths."""
+    paths = [f"{prefix}{i:03d}" for i in range(count)]
+    for i, path in enumerate(paths):
+        server.pages[path] = (HTML, good_article(f"Story number {i} about open models"))
+    return paths
 
 
 def feed_url(base: str, *paths: str) -> str:
