@@ -216,6 +216,7 @@ class CrawlRunner:
         if record is None:
             # The crawl died before it could record itself: record the attempt here.
             status = "interrupted" if stop_reason else "failed"
+            reason = stop_reason or "no run record"
             message = f"crawl process {how} without recording its run"
             if tail:
                 message += ": " + " | ".join(line.strip() for line in tail[-5:])
@@ -223,7 +224,7 @@ class CrawlRunner:
             self.database.finish_run(
                 run_id,
                 status=status,
-                finish_reason="no run record",
+                finish_reason=reason,
                 pages=0,
                 articles_new=0,
                 articles_updated=0,
@@ -231,9 +232,7 @@ class CrawlRunner:
                 errors=1,
                 error_message=message,
             )
-            return RunOutcome(
-                source, status, "no run record", run_id, code, seconds, error_message=message
-            )
+            return RunOutcome(source, status, reason, run_id, code, seconds, error_message=message)
         # Killed mid-run (its counters are as far as it got), or stopped gracefully at the
         # time limit (Scrapy calls that a plain "shutdown"): say how it really ended.
         over_time = stop_reason == TIME_LIMIT and record.finish_reason == "shutdown"
