@@ -40,6 +40,18 @@ BLOCK_TAGS = frozenset(
 
 # Containers whose loose text is wrapped into paragraphs, and the blocks that end a run.
 _NO_WRAP = frozenset({"pre", "html", "textarea"})
+_BLOCK_TEST = " or ".join(
+    f"self::{tag}"
+    for tag in ("p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
+                "ol", "li", "dl", "blockquote", "pre", "table", "figure", "header", "footer",
+                "aside", "nav", "form", "hr", "center", "dt", "dd", "main", "address")
+)  # fmt: skip
+# Elements holding a block child and some text or inline element beside it (found in C:
+# a Python loop over every element would cost more than the wrapping itself).
+_MIXED_CONTENT = etree.XPath(
+    f"descendant-or-self::*[*[{_BLOCK_TEST}] and "
+    f"(text()[normalize-space()] or *[not({_BLOCK_TEST})])]"
+)
 _WRAP_BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
      "li", "dl", "dt", "dd", "blockquote", "pre", "table", "figure", "figcaption", "header",
@@ -47,7 +59,7 @@ _WRAP_BLOCKS = frozenset(
 )  # fmt: skip
 # Blocks that structure text but do not make a block of their own for the leaf test.
 _BREAKS = frozenset({"br", "hr"})
-TITLE_TAGS = ("h1", "h2", "h3", "h4", "p", "span", "div", "li")
+TITLE_TAGS = ("h1", "h2", "h3", "h4", "p", "span", "li")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Containers checked as a whole for being a list of links.
 LIST_BLOCKS = ("ul", "ol", "dl", "table", "div", "section", "nav")
@@ -279,8 +291,8 @@ def wrap_loose_text(root: lxml.html.HtmlElement) -> None:
     blocks; once wrapped, every later step (scoring, text shapes, edge trimming) sees
     them as paragraphs, and cleaning its own output gives the same result.
     """
-    for el in list(root.iter(etree.Element)):
-        if len(el) and el.tag not in _NO_WRAP and _has_loose_text(el):
+    for el in _MIXED_CONTENT(root):
+        if el.tag not in _NO_WRAP and _has_loose_text(el):
             _wrap_runs(el)
 
 
@@ -512,7 +524,7 @@ def remove_title_repeats(root: lxml.html.HtmlElement, title: str | None) -> None
     size = len(wanted)
     doomed = []
     for el in root.iter(*TITLE_TAGS):
-        if len(el) > 3:
+        if len(el) > 1:  # a title repeat is bare text, or text in one inline element
             continue
         raw = el.text_content()
         # Cheap length test first: most elements cannot be the title.
