@@ -25,6 +25,10 @@ BANDS = 16
 ROWS_PER_BAND = SLOTS // BANDS  # 8 rows: pairs at Jaccard 0.8 collide in a band 93% of the time
 EMPTY = 0xFFFFFFFFFFFFFFFF  # a slot no shingle fell into
 NEAR_DUPLICATE = 0.8
+# Below this many filled slots (about 40 words) a band holds one or two shingles, so a
+# common phrase puts thousands of unrelated briefs in one bucket; such short texts are
+# matched as exact duplicates only.
+MIN_FILLED_SLOTS = 32
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PACK = struct.Struct(f"<{SLOTS}Q")
@@ -91,8 +95,11 @@ def band_keys(sig: Signature) -> list[tuple[int, int]]:
     """(band, bucket) pairs for LSH: documents sharing any pair are candidates.
 
     Buckets are signed 63-bit integers so every database stores them as BIGINT; a band
-    whose slots are all empty says nothing and is left out.
+    whose slots are all empty says nothing and is left out, and so is every band of a
+    text too short to compare (see MIN_FILLED_SLOTS).
     """
+    if sum(slot != EMPTY for slot in sig.slots) < MIN_FILLED_SLOTS:
+        return []
     keys = []
     for band in range(BANDS):
         rows = sig.slots[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]

@@ -15,6 +15,7 @@ from warta.commands.app import App, UserError, pass_app
 from warta.commands.params import WHEN
 from warta.output import (
     Column,
+    cell_text,
     emit,
     emit_object,
     format_option,
@@ -30,7 +31,19 @@ ARTICLE_COLUMNS = (
     Column("language", "lang"),
     Column("title", "title", max_width=90, flex=True),
 )
-SNIPPET_COLUMN = Column("snippet", "snippet", max_width=120, flex=True)
+
+
+def snippet_cell(value: object) -> str:
+    """The snippet from just before its first highlighted word: a narrow cell shows a hit."""
+    text = cell_text(value)
+    first = text.find("**")
+    if first > 0:
+        lead = text[:first].split()
+        text = "…" + " ".join(lead[-3:]) + " " + text[first:] if len(lead) > 3 else text
+    return text
+
+
+SNIPPET_COLUMN = Column("snippet", "snippet", max_width=120, flex=True, render=snippet_cell)
 DUPLICATES_COLUMN = Column("duplicates", "+dups", justify="right")
 # storage.search.SORTS, repeated so `warta --help` does not import SQLAlchemy.
 SORTS = ("relevance", "newest")
@@ -123,7 +136,7 @@ def query(
     carries a snippet with the matched words in **bold**. The filters combine;
     --since and --until compare the publication time (the fetch time for an
     undated article); relative times (7d, 24h, 30m) count back from now, dates
-    are UTC.
+    are UTC. A TEXT that starts with "-" goes after "--".
 
     \b
     Examples:

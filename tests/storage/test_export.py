@@ -1,0 +1,68 @@
+"""Storage: the Python API (articles, to_dataframe) and the streaming exporters."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+from collections.abc import Callable
+
+import pytest
+
+from storage.database import Database
+from storage.export import MissingDependencyError, write_csv, write_jsonl
+from storage.records import PageRecord, StoredArticle
+
+MakeRecord = Callable[..., PageRecord]
+
+
+@pytest.fixture
+def filled(db: Database, record: MakeRecord) -> Database:
+    db.store_batch(
+        [
+            record(n, text=f"Story {n} about {'chips' if n % 3 else 'models'}, café {n}.",
+                   language="id" if n % 2 else "en", tags=("Tag, with comma", f"t{n}"))
+            for n in range(1, 1201)
+        ]
+    )  # fmt: skip
+    return db
+
+
+def test_articles_yields_typed_articles_in_query_order(filled: Database) -> None:
+    articles = list(filled.articles(query="models", lang="en"))
+    assert all(isinstance(a, StoredArticle) for a in articles)
+    assert [a.id for a in articles] == [h.article.id for h in filled.search(
+        "models", lang="en", limit=None)]  # fmt: skip
+    assert articles and all(a.language == "en" and "models" in a.text for a in articles)
+    assert len(list(filled.articles())) == 1200  # more rows than one streamed batch
+
+
+def test_jsonl_and_csv_writers_round_trip(filled: Database) -> None:
+    hits = filled.search("chips", sort="newest", limit=None)
+    out = io.StringIO()
+    assert write_jsonl(filled.iter_hits("chips", sort="newest"), out) == len(hits)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    expected = [{k: v for k, v in h.to_dict().items() if k != "snippet"} for h in hits]
+    assert rows == expected
+    out = io.StringIO()
+    write_csv(filled.iter_hits("chips", sort="newest"), out)
+    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [json.loads(r["tags"]) for r in table] == [e["tags"] for e in expected]
+    assert [r["text"] for r in table] == [e["text"] for e in expected]
+
+
+def test_progress_is_reported_while_streaming(filled: Database) -> None:
+    seen: list[int] = []
+    write_jsonl(filled.iter_hits(), io.StringIO(), progress=seen.append)
+    assert seen == [1000]
+
+
+def test_to_dataframe_or_a_clear_message(filled: Database) -> None:
+    if importlib.util.find_spec("pandas") is None:
+        with pytest.raises(MissingDependencyError, match="pip install pandas"):
+            filled.to_dataframe("models")
+        return
+    frame = filled.to_dataframe("models", lang="en")
+    assert list(frame["id"]) == [a.id for a in filled.articles(query="models", lang="en")]
+    assert str(frame["published_at"].dtype).startswith("datetime64")
