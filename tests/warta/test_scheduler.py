@@ -148,8 +148,6 @@ def env(tmp_path: Path, sqlite_url: str) -> dict[str, str]:
     out = dict(os.environ)
     out["WARTA_DATABASE_URL"] = sqlite_url
     out["WARTA_CONFIG"] = str(tmp_path / "sources.toml")
-    # The demo sites are on loopback, which the crawler's SSRF guard refuses unless allowed.
-    out["WARTA_ALLOW_NETWORKS"] = "127.0.0.1/32"
     # The crawler refuses private and loopback addresses unless allowed; the demo is local.
     out["WARTA_ALLOW_NETWORKS"] = "127.0.0.1/32"
     out["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), out.get("PYTHONPATH")) if p)
