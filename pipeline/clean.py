@@ -44,7 +44,8 @@ _BLOCK_TEST = " or ".join(
     f"self::{tag}"
     for tag in ("p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
                 "ol", "li", "dl", "blockquote", "pre", "table", "figure", "header", "footer",
-                "aside", "nav", "form", "hr", "center", "dt", "dd", "main", "address")
+                "aside", "nav", "form", "hr", "center", "dt", "dd", "main", "address", "tr",
+                "td", "th", "tbody", "thead", "tfoot", "caption")
 )  # fmt: skip
 # Elements holding a block child and some text or inline element beside it (found in C:
 # a Python loop over every element would cost more than the wrapping itself).
@@ -55,7 +56,8 @@ _MIXED_CONTENT = etree.XPath(
 _WRAP_BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
      "li", "dl", "dt", "dd", "blockquote", "pre", "table", "figure", "figcaption", "header",
-     "footer", "aside", "nav", "form", "fieldset", "address", "hr", "center", "details"}
+     "footer", "aside", "nav", "form", "fieldset", "address", "hr", "center", "details", "tr",
+     "td", "th", "tbody", "thead", "tfoot", "caption"}
 )  # fmt: skip
 # Blocks that structure text but do not make a block of their own for the leaf test.
 _BREAKS = frozenset({"br", "hr"})
