@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -118,9 +119,20 @@ class StorePipeline:
         try:
             result = self.db.store_batch(batch)
         except Exception as exc:  # the database itself failed, not one row: stop the crawl
-            logger.error("Database error storing %d pages; stopping the crawl: %s", len(batch), exc)
+            message = f"{type(exc).__name__}: {short_error(exc)}"
+            if self.closing:
+                logger.warning(
+                    "Database still failing; %d pages not stored: %s", len(batch), message
+                )
+            else:
+                logger.error(
+                    "Database error storing %d pages; stopping the crawl: %s (is the disk full "
+                    "or the database read-only?)",
+                    len(batch),
+                    message,
+                )
             for record in batch:
-                self._count(record, "failed", f"{type(exc).__name__}: {exc}")
+                self._count(record, "failed", message)
             self._stop_crawl(STORE_ERROR_REASON)
             return
         errors = dict(result.errors)
@@ -138,7 +150,8 @@ class StorePipeline:
     def _count(self, record: PageRecord, outcome: str, error: str | None) -> None:
         stats = _stats(self.crawler)
         if outcome == "failed":
-            message = f"store failed for {record.article.url}: {error or 'unknown error'}"
+            reason = _BACKGROUND_LINK.sub("", error or "unknown error").strip()
+            message = f"store failed for {record.article.url}: {reason}"
             st.record_error(stats, record.source, st.ERRORS_STORE, message)
             logger.warning("%s", message)
         else:
@@ -146,6 +159,17 @@ class StorePipeline:
         self.crawler.signals.send_catch_log(
             st.page_processed, url=record.article.url, source=record.source, outcome=outcome
         )
+
+
+# SQLAlchemy appends "(Background on this error at: https://sqlalche.me/...)" to messages.
+_BACKGROUND_LINK = re.compile(r"\s*\(Background on this error at: [^)]*\)")
+
+
+def short_error(exc: BaseException) -> str:
+    """The database's own words for an error, without SQLAlchemy's SQL echo and links."""
+    original = getattr(exc, "orig", None)  # sqlalchemy.exc.DBAPIError wraps the driver's
+    text = str(original if original is not None else exc)
+    return _BACKGROUND_LINK.sub("", text).strip().splitlines()[0] if text.strip() else text
 
 
 def _stats(crawler: Crawler) -> StatsCollector:
