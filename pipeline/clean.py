@@ -40,18 +40,13 @@ BLOCK_TAGS = frozenset(
 
 # Containers whose loose text is wrapped into paragraphs, and the blocks that end a run.
 _NO_WRAP = frozenset({"pre", "html", "textarea"})
-_BLOCK_TEST = " or ".join(
-    f"self::{tag}"
-    for tag in ("p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
-                "ol", "li", "dl", "blockquote", "pre", "table", "figure", "header", "footer",
-                "aside", "nav", "form", "hr", "center", "dt", "dd", "main", "address", "tr",
-                "td", "th", "tbody", "thead", "tfoot", "caption")
-)  # fmt: skip
-# Elements holding a block child and some text or inline element beside it (found in C:
-# a Python loop over every element would cost more than the wrapping itself).
+# Candidates for wrapping: elements with child elements and loose text (or text in common
+# inline elements), found in C
+# (a Python loop over every element would cost more than the wrapping itself).
 _MIXED_CONTENT = etree.XPath(
-    f"descendant-or-self::*[*[{_BLOCK_TEST}] and "
-    f"(text()[normalize-space()] or *[not({_BLOCK_TEST})])]"
+    "descendant-or-self::*[* and (text()[normalize-space()] or "
+    "*[self::span or self::a or self::b or self::strong or self::em or self::i or "
+    "self::font or self::small or self::time][normalize-space()])]"
 )
 _WRAP_BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
