@@ -61,11 +61,14 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Containers checked as a whole for being a list of links.
 LIST_BLOCKS = ("ul", "ol", "dl", "table", "div", "section", "nav")
 
+# One flat alternation answers "is this boilerplate?" (named groups make every search
+# slower); the intent is looked up only for the tokens that match.
 _BOILERPLATE_RE = re.compile(
-    "|".join(
-        f"(?P<{intent.replace('-', '_')}>{'|'.join(patterns)})"
-        for intent, patterns in rules.BOILERPLATE_CLASSES.items()
-    )
+    "|".join(p for patterns in rules.BOILERPLATE_CLASSES.values() for p in patterns)
+)
+_INTENT_RES = tuple(
+    (intent, re.compile("|".join(patterns)))
+    for intent, patterns in rules.BOILERPLATE_CLASSES.items()
 )
 _BODY_MARKER_RE = re.compile("|".join(rules.BODY_MARKERS))
 # Tokens that protect an element from class rules: the body itself, quoted social posts.
@@ -231,8 +234,9 @@ def _class_intent(attrs: str) -> str | None:
 
 @lru_cache(maxsize=32768)
 def _token_intent(token: str) -> str | None:
-    match = _BOILERPLATE_RE.search(token)
-    return None if match is None else (match.lastgroup or "markup").replace("_", "-")
+    if _BOILERPLATE_RE.search(token) is None:
+        return None
+    return next((intent for intent, rx in _INTENT_RES if rx.search(token)), None)
 
 
 @lru_cache(maxsize=32768)
