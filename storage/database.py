@@ -81,6 +81,7 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        searching.enable_table_hints(engine)
         self._writer = writer(engine)
 
     @classmethod

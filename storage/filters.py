@@ -31,6 +31,11 @@ class ArticleFilter:
     author: str | None = None
     tag: str | None = None
 
+    @property
+    def reads_json(self) -> bool:
+        """True when a condition reads the JSON list columns (authors, tags)."""
+        return self.author is not None or self.tag is not None
+
     def conditions(self, dialect: str) -> list[sa.ColumnElement[bool]]:
         """WHERE conditions over the ``articles`` table, with bound parameters only."""
         out: list[sa.ColumnElement[bool]] = []

@@ -70,6 +70,17 @@ class ArticleRow(Base):
         sa.CheckConstraint("word_count >= 0", name="word_count_not_negative"),
         sa.CheckConstraint("reading_time_minutes >= 0", name="reading_time_not_negative"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
+        # Covers what a search reads for each match (dates, filters, story) so SQLite
+        # need not walk past the long text columns of every matching row.
+        sa.Index(
+            "ix_articles_search_keys",
+            "id",
+            "published_at",
+            "fetched_at",
+            "source",
+            "language",
+            "cluster_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

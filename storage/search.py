@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.dialects.sqlite import base as sqlite_base
+from sqlalchemy.engine import Connection, Engine
 
 from storage.filters import ARTICLES, ArticleFilter, when_key
 from storage.queries import article_from_row
 from storage.records import SearchHit
 from storage.search_syntax import SearchQuery
+from storage.snippets import Highlighter
 
 Sort = Literal["relevance", "newest"]
 SORTS: tuple[str, ...] = ("relevance", "newest")
@@ -29,12 +31,11 @@ SORTS: tuple[str, ...] = ("relevance", "newest")
 # same mapping inside the database (warta_search_config): change both together.
 PG_CONFIGS = {"en": "english", "id": "indonesian"}
 PG_DEFAULT_CONFIG = "simple"
-HIGHLIGHT = ("**", "**")  # Markdown bold: readable in a terminal, in JSON and rendered
-SNIPPET_WORDS = 32
-_PG_HEADLINE_OPTIONS = (
-    f"StartSel={HIGHLIGHT[0]}, StopSel={HIGHLIGHT[1]}, MaxWords={SNIPPET_WORDS}, "
-    'MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
-)
+# A query matching more articles than this is ranked among its most recently stored
+# RANK_WINDOW matches (the others still count for word statistics): scoring every match
+# of a word found in most articles costs far more than a search should, and for news the
+# recent matches are the ones wanted. Sorting by newest is always over every match.
+RANK_WINDOW = 5_000
 
 FTS = sa.table("articles_fts", sa.column("rowid", sa.Integer))
 SEARCH = sa.table(
@@ -44,6 +45,20 @@ SEARCH = sa.table(
     sa.column("document"),
 )
 _FTS_NAME: sa.ColumnElement[Any] = sa.literal_column("articles_fts")
+SEARCH_KEYS_INDEX = "ix_articles_search_keys"
+
+
+class SQLiteCompiler(sqlite_base.SQLiteCompiler):
+    """SQLite's compiler, rendering table hints (``INDEXED BY``), which it leaves out."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
+
+
+def enable_table_hints(engine: Engine) -> None:
+    """Let ``with_hint(..., "sqlite")`` reach SQLite (a no-op on other backends)."""
+    if engine.dialect.name == "sqlite":
+        engine.dialect.statement_compiler = SQLiteCompiler
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +104,11 @@ class _PgQuery:
             )
         )
 
-    def for_row(self) -> sa.ColumnElement[Any]:
+    def for_row(self, config: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        """The tsquery for a row indexed with ``config``."""
         if len(self.configs) == 1:
             return self.tsquery(self.configs[0])
-        return sa.case(*((SEARCH.c.config == _regconfig(c), self.tsquery(c)) for c in self.configs))
+        return sa.case(*((config == _regconfig(c), self.tsquery(c)) for c in self.configs))
 
 
 def _matching(conn: Connection, plan: Plan) -> sa.Select[Any]:
@@ -102,22 +118,47 @@ def _matching(conn: Connection, plan: Plan) -> sa.Select[Any]:
         return sa.select(ARTICLES.c.id, sa.null().label("score"), when_key.label("when")).where(
             *conditions
         )
+    windowed = plan.sort == "relevance"
     if conn.dialect.name == "postgresql":
-        pg = _PgQuery(plan.query, plan.filters)
-        score = sa.func.ts_rank_cd(SEARCH.c.document, pg.for_row())
-        return (
-            sa.select(ARTICLES.c.id, score.label("score"), when_key.label("when"))
-            .select_from(SEARCH.join(ARTICLES, ARTICLES.c.id == SEARCH.c.article_id))
-            .where(pg.matches(), *conditions)
-        )
+        return _pg_matching(plan.query, plan.filters, conditions, windowed=windowed)
     match = sa.text("articles_fts MATCH :fts_query").bindparams(fts_query=plan.query.to_fts5())
     # bm25 is lower-is-better; a title hit weighs four body hits.
     bm25 = -sa.func.bm25(_FTS_NAME, 4.0, 1.0)
-    return (
+    query = (
         sa.select(ARTICLES.c.id, bm25.label("score"), when_key.label("when"))
         .select_from(FTS.join(ARTICLES, ARTICLES.c.id == FTS.c.rowid))
         .where(match, *conditions)
     )
+    if not plan.filters.reads_json:
+        # SQLite looks rows up by rowid in the table itself, walking past the long text
+        # columns to reach the dates; the covering index holds all a match needs.
+        query = query.with_hint(ARTICLES, f"INDEXED BY {SEARCH_KEYS_INDEX}", "sqlite")
+    if not windowed:
+        return query
+    # FTS5 walks its matches in rowid order, so bm25() runs for the window's rows only.
+    window = query.order_by(FTS.c.rowid.desc()).limit(RANK_WINDOW).subquery("window")
+    return sa.select(window.c.id, window.c.score, window.c.when)
+
+
+def _pg_matching(
+    query: SearchQuery,
+    filters: ArticleFilter,
+    conditions: list[sa.ColumnElement[bool]],
+    *,
+    windowed: bool,
+) -> sa.Select[Any]:
+    pg = _PgQuery(query, filters)
+    found = (
+        sa.select(ARTICLES.c.id, SEARCH.c.document, SEARCH.c.config, when_key.label("when"))
+        .select_from(SEARCH.join(ARTICLES, ARTICLES.c.id == SEARCH.c.article_id))
+        .where(pg.matches(), *conditions)
+    )
+    if windowed:
+        found = found.order_by(SEARCH.c.article_id.desc()).limit(RANK_WINDOW)
+    # Ranked outside the LIMIT so ts_rank_cd() reads the window's documents only.
+    hits = found.subquery("found")
+    score = sa.func.ts_rank_cd(hits.c.document, pg.for_row(hits.c.config))
+    return sa.select(hits.c.id, score.label("score"), hits.c.when)
 
 
 def ranked(conn: Connection, plan: Plan) -> sa.Subquery:
@@ -178,11 +219,11 @@ def search(conn: Connection, plan: Plan, *, limit: int | None, offset: int = 0) 
         row.id: article_from_row(row)
         for row in conn.execute(sa.select(ARTICLES).where(ARTICLES.c.id.in_(ids)))
     }
-    snippets = _snippets(conn, plan, ids) if plan.query is not None else {}
+    highlight = Highlighter(plan.query.words).snippet if plan.query is not None else None
     return [
         SearchHit(
             article=articles[row.id],
-            snippet=snippets.get(row.id),
+            snippet=highlight(articles[row.id].text) if highlight is not None else None,
             score=float(row.score) if row.score is not None else None,
             duplicates=int(row.duplicates),
         )
@@ -208,26 +249,3 @@ def iter_hits(conn: Connection, plan: Plan, *, batch: int = 1000) -> Iterator[Se
             score=float(row._score) if row._score is not None else None,
             duplicates=int(row._duplicates),
         )
-
-
-def _snippets(conn: Connection, plan: Plan, ids: list[int]) -> dict[int, str]:
-    assert plan.query is not None
-    if conn.dialect.name == "postgresql":
-        pg = _PgQuery(plan.query, plan.filters)
-        headline = sa.func.ts_headline(
-            SEARCH.c.config, ARTICLES.c.text, pg.for_row(), _PG_HEADLINE_OPTIONS
-        )
-        query = (
-            sa.select(ARTICLES.c.id, headline.label("snippet"))
-            .select_from(SEARCH.join(ARTICLES, ARTICLES.c.id == SEARCH.c.article_id))
-            .where(ARTICLES.c.id.in_(ids))
-        )
-    else:
-        match = sa.text("articles_fts MATCH :fts_query").bindparams(fts_query=plan.query.to_fts5())
-        snippet = sa.func.snippet(_FTS_NAME, 1, HIGHLIGHT[0], HIGHLIGHT[1], "…", SNIPPET_WORDS)
-        query = (
-            sa.select(FTS.c.rowid.label("id"), snippet.label("snippet"))
-            .select_from(FTS)
-            .where(match, FTS.c.rowid.in_(ids))
-        )
-    return {row.id: row.snippet for row in conn.execute(query)}

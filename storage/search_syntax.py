@@ -44,6 +44,11 @@ class SearchQuery:
         """Nothing searchable (only punctuation): matches no article."""
         return not self.groups
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words looked for (excluded ones left out), for highlighting."""
+        return tuple(w for group in self.groups for term in group for w in term.words)
+
     def to_fts5(self) -> str:
         """An FTS5 MATCH expression: quoted phrases joined by AND, OR and NOT."""
         parts = []
