@@ -86,6 +86,7 @@ def test_pause_with_sigint_and_resume_from_the_job_directory_fetches_each_page_o
     proc.send_signal(signal.SIGINT)  # Ctrl-C once: graceful stop, queue kept in JOBDIR
     log, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, log[-3000:]
+    assert "Unable to serialize" not in log  # every queued request went to the disk queue
     first = count(db_url)
     assert 0 < first < 12, log[-3000:]
 
