@@ -361,7 +361,7 @@ def widget_text(text: str) -> str | None:
         return "reactions"
     if _STAR_RUN.match(text):
         return "ratings"
-    if rules.SHARE_HEADINGS.match(text):
+    if rules.SHARE_HEADINGS.match(text) or rules.SHARE_NETWORK_ROW.match(text):
         return "share"
     if rules.WIDGET_LINES.match(text):
         return "widget-line"

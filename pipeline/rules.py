@@ -183,6 +183,14 @@ SHARE_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 
+# A row of social network names: share buttons rendered as text.
+SHARE_NETWORK_ROW = re.compile(
+    r"^\s*(?:(?:share|bagikan|compartilhe|partager)\s*:?\s*)?"
+    r"(?:(?:facebook|twitter|x|whatsapp|linkedin|pinterest|telegram|google\+|email|e-mail|"
+    r"print|line|reddit|tumblr|messenger|copy link|salin tautan|pint)\s*[|,·•/]?\s*){2,}$",
+    re.IGNORECASE,
+)
+
 # Paragraphs that only point elsewhere: "Read more: <link>", "Baca juga: <link>".
 READ_MORE = re.compile(
     r"^\s*[\[(]?\s*(?:read more|read also|also read|read next|see also|more on this|"

@@ -41,6 +41,8 @@ def text_of(root: lxml.html.HtmlElement) -> str:
         ("Share this:", "share"),
         ("Bagikan artikel ini:", "share"),
         ("Share this on WhatsApp", "share"),
+        ("Facebook Twitter Google+ Whatsapp", "share"),
+        ("Bagikan: Facebook | WhatsApp | Telegram", "share"),
         ("Read Time:1 Minute, 28 Second", "widget-line"),
         ("4 min read", "widget-line"),
         ("Waktu baca: 3 menit", "widget-line"),
