@@ -149,7 +149,7 @@ class NetworkGuardMiddleware:
             self._verdicts[host] = await self._check_host(host, parsed.port or 80)
         reason = self._verdicts[host]
         if reason:
-            self._refuse(request, f"{host} is a {reason}" if host != reason else reason)
+            self._refuse(request, f"{host}: {reason}")
 
     async def _check_host(self, host: str, port: int) -> str | None:
         literal = literal_address(host)
