@@ -13,6 +13,7 @@ short diff.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import logging
@@ -149,6 +150,26 @@ def short_diff(predicted: str, truth: str, limit: int = 3) -> list[str]:
     return [f"  + {_short(p)}" for p in extra] + [f"  - {_short(p)}" for p in missing]
 
 
+def print_parse_cost(pages: list[Page]) -> None:
+    """How much of a page's time is parsing: warta's parse_html vs lxml's parser alone."""
+    import lxml.html
+
+    from pipeline.parse import parse_html
+
+    texts = [page.html.decode("utf-8", "replace") for page in pages]
+    timings = {}
+    for name, parse in (("parse_html", parse_html), ("lxml alone", lxml.html.document_fromstring)):
+        start = time.process_time()
+        for text in texts:
+            with contextlib.suppress(ExtractionError):
+                parse(text)
+        timings[name] = (time.process_time() - start) / len(texts) * 1000
+    print(
+        f"parse cost: pipeline.parse.parse_html {timings['parse_html']:.2f} ms/page, "
+        f"lxml.html.document_fromstring alone {timings['lxml alone']:.2f} ms/page"
+    )
+
+
 def print_run(run: Run, baseline: Run | None) -> None:
     s = run.summary
     ratio = f"  x{run.pages_per_second / baseline.pages_per_second:.2f}" if baseline else ""
@@ -192,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         print_run(run, baseline)
     if baseline:
         print("(xN = pages/s relative to trafilatura in this run)")
+    print_parse_cost(pages)
 
     by_id = {p.id: p for p in pages}
     worst = sorted(main_run.scores.items(), key=lambda kv: kv[1].f1)[: args.worst]
