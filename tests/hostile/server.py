@@ -213,6 +213,37 @@ def _bomb(h: Handler, path: str, q: dict[str, str]) -> None:
     h.send(200, bomb(encoding), HTML, {"Content-Encoding": encoding})
 
 
+def _sitemap_bomb(h: Handler, path: str, q: dict[str, str]) -> None:
+    """A .xml.gz sitemap that unpacks to 1 GiB (served compressed, as sitemaps are)."""
+    h.send(200, bomb("gzip"), "application/x-gzip")
+
+
+LAUGHS = (
+    "<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>"
+    + "".join(
+        f"<!ENTITY lol{i} '{('&lol' + (str(i - 1) if i > 1 else '') + ';') * 10}'>"
+        for i in range(1, 10)
+    )
+    + "]>"
+)
+
+
+def _xml_laughs(h: Handler, path: str, q: dict[str, str]) -> None:
+    """Billion laughs (10^9 'lol's from 1 KB) in a feed and in a sitemap."""
+    if path.endswith("feed"):
+        body = (
+            LAUGHS + "<rss version='2.0'><channel><title>&lol9;</title><item><title>&lol9;</title>"
+        )
+        # The entry links to a 404, so the size crawl extracts no page (memory stays the bombs').
+        body += f"<link>{h.server_state.base_url}/missing</link></item></channel></rss>"
+        kind = "application/rss+xml"
+    else:
+        body = LAUGHS + "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        body += f"<url><loc>{h.server_state.base_url}/ok&lol9;</loc></url></urlset>"
+        kind = "application/xml"
+    h.send(200, body.encode(), kind)
+
+
 def _big(h: Handler, path: str, q: dict[str, str]) -> None:
     """12 MB of real-looking HTML, announced (Content-Length) or not (close-delimited)."""
     size = 12 * MIB
@@ -325,6 +356,9 @@ ROUTES: dict[str, Route] = {
     "/ok": _ok,
     "/binary/nul": _binary,
     "/binary/controls": _controls,
+    "/bomb-sitemap.xml.gz": _sitemap_bomb,
+    "/laughs/feed": _xml_laughs,
+    "/laughs/sitemap": _xml_laughs,
 }
 PREFIX_ROUTES: dict[str, Route] = {
     "/bomb/": _bomb,
