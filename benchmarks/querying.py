@@ -44,7 +44,7 @@ def time_query(db: Database, text: str, runs: int, **kwargs: object) -> tuple[fl
 def time_export(db: Database) -> tuple[int, float]:
     with open(os.devnull, "w", encoding="utf-8") as out:
         started = time.perf_counter()
-        count = write_jsonl(db.iter_hits(), out)
+        count = write_jsonl(db.iter_rows(), out)
         return count, time.perf_counter() - started
 
 

@@ -347,6 +347,21 @@ class Database:
         with self.engine.connect() as conn:
             yield from searching.iter_hits(conn, plan)
 
+    def iter_rows(
+        self,
+        text: str | None = None,
+        *,
+        sort: Sort = "relevance",
+        dedupe: bool = False,
+        html: bool = False,
+        **filters: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """Every hit as a JSON-ready mapping (the export path), streamed in constant memory;
+        the ``html`` column only when asked."""
+        plan = self._plan(text, sort=sort, dedupe=dedupe, filters=filters)
+        with self.engine.connect() as conn:
+            yield from searching.iter_rows(conn, plan, html=html)
+
     def articles(
         self,
         query: str | None = None,

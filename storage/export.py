@@ -1,6 +1,7 @@
 """Storage stage: stream search hits out as JSON lines, CSV or Parquet, in constant memory.
 
-Rows are the JSON objects ``warta query`` prints (without the snippet): the same keys,
+Rows are the JSON objects ``warta query`` prints (without the snippet, and without the
+HTML body unless asked): the same keys,
 ISO 8601 UTC dates, lists as lists (JSON-encoded inside a CSV cell). Parquet needs
 pyarrow and a pandas DataFrame needs pandas; neither is a dependency of warta, so both
 are imported on use and their absence is a clear error.
@@ -39,12 +40,12 @@ def _counted(rows: Iterable[dict[str, Any]], progress: Progress | None) -> Itera
 
 
 def write_jsonl(
-    hits: Iterable[SearchHit], out: IO[str], *, progress: Progress | None = None
+    rows: Iterable[dict[str, Any]], out: IO[str], *, progress: Progress | None = None
 ) -> int:
-    """One JSON object per line; return the number of rows written."""
+    """One JSON object per line (rows from ``Database.iter_rows``); return how many."""
     count = 0
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    for row in _counted((export_row(h) for h in hits), progress):
+    for row in _counted(rows, progress):
         out.write(dumps(row))
         out.write("\n")
         count += 1
@@ -57,11 +58,13 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_csv(hits: Iterable[SearchHit], out: IO[str], *, progress: Progress | None = None) -> int:
+def write_csv(
+    rows: Iterable[dict[str, Any]], out: IO[str], *, progress: Progress | None = None
+) -> int:
     """A header, then one row per hit (lists JSON-encoded so they round-trip)."""
     writer: csv.DictWriter[str] | None = None
     count = 0
-    for row in _counted((export_row(h) for h in hits), progress):
+    for row in _counted(rows, progress):
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row))
             writer.writeheader()
@@ -70,7 +73,13 @@ def write_csv(hits: Iterable[SearchHit], out: IO[str], *, progress: Progress | N
     return count
 
 
-def write_parquet(hits: Iterable[SearchHit], path: str, *, progress: Progress | None = None) -> int:
+def write_parquet(
+    hits: Iterable[SearchHit],
+    path: str,
+    *,
+    html: bool = False,
+    progress: Progress | None = None,
+) -> int:
     """A Parquet file written in row groups of PARQUET_BATCH rows (needs pyarrow).
 
     Dates are real UTC timestamps and lists are lists of strings, so pandas, DuckDB
@@ -84,12 +93,12 @@ def write_parquet(hits: Iterable[SearchHit], path: str, *, progress: Progress | 
             "Parquet export needs the pyarrow package, which is not installed "
             "(pip install pyarrow); JSON lines and CSV need nothing extra"
         ) from None
-    schema = _parquet_schema(pa)
+    schema = _parquet_schema(pa, html=html)
     count = 0
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict[str, Any]] = []
         for hit in hits:
-            batch.append(_typed_row(hit))
+            batch.append(_typed_row(hit, schema.names))
             count += 1
             if progress is not None and count % 1000 == 0:
                 progress(count)
@@ -101,9 +110,11 @@ def write_parquet(hits: Iterable[SearchHit], path: str, *, progress: Progress | 
     return count
 
 
-def _parquet_schema(pa: Any) -> Any:
+def _parquet_schema(pa: Any, *, html: bool) -> Any:
     fields = []
     for name, annotation in StoredArticle.__annotations__.items():
+        if name == "html" and not html:
+            continue
         kind = str(annotation)
         if "datetime" in kind:
             arrow = pa.timestamp("us", tz="UTC")
@@ -118,9 +129,9 @@ def _parquet_schema(pa: Any) -> Any:
     return pa.schema(fields)
 
 
-def _typed_row(hit: SearchHit) -> dict[str, Any]:
+def _typed_row(hit: SearchHit, names: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {}
-    for name in StoredArticle.__annotations__:
+    for name in names[:-2]:  # the article's columns, then score and duplicates
         value = getattr(hit.article, name)
         row[name] = list(value) if isinstance(value, tuple) else value
     row["score"] = hit.score

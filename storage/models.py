@@ -81,6 +81,8 @@ class ArticleRow(Base):
             "language",
             "cluster_id",
         ),
+        # Newest first (publication, else fetch time) without sorting the whole table.
+        sa.Index("ix_articles_when", sa.text("coalesce(published_at, fetched_at)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

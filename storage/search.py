@@ -231,17 +231,31 @@ def search(conn: Connection, plan: Plan, *, limit: int | None, offset: int = 0) 
     ]
 
 
+def _stream(conn: Connection, plan: Plan, *, html: bool = True) -> sa.Select[Any]:
+    """The columns of every hit, in order, plus ``_score`` and ``_duplicates``."""
+    columns = [c for c in ARTICLES.c if html or c.name != "html"]
+    if plan.query is None and not plan.dedupe:
+        # Straight off the table: ix_articles_when gives the order without a sort.
+        return (
+            sa.select(*columns, sa.null().label("_score"), sa.literal(0).label("_duplicates"))
+            .where(*plan.filters.conditions(conn.dialect.name))
+            .order_by(when_key.desc(), ARTICLES.c.id.desc())
+        )
+    hits = ranked(conn, plan)
+    return (
+        sa.select(*columns, hits.c.score.label("_score"), hits.c.duplicates.label("_duplicates"))
+        .join_from(ARTICLES, hits, hits.c.id == ARTICLES.c.id)
+        .order_by(*_order(hits, plan))
+    )
+
+
 def iter_hits(conn: Connection, plan: Plan, *, batch: int = 1000) -> Iterator[SearchHit]:
     """Every hit in order, streamed (a server-side cursor on PostgreSQL), no snippets."""
     if plan.query is not None and plan.query.is_empty:
         return
-    hits = ranked(conn, plan)
-    query = (
-        sa.select(ARTICLES, hits.c.score.label("_score"), hits.c.duplicates.label("_duplicates"))
-        .join(hits, hits.c.id == ARTICLES.c.id)
-        .order_by(*_order(hits, plan))
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+        _stream(conn, plan)
     )
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
     for row in result:
         yield SearchHit(
             article=article_from_row(row),
@@ -249,3 +263,32 @@ def iter_hits(conn: Connection, plan: Plan, *, batch: int = 1000) -> Iterator[Se
             score=float(row._score) if row._score is not None else None,
             duplicates=int(row._duplicates),
         )
+
+
+_DATES = ("published_at", "modified_at", "first_seen_at", "fetched_at", "updated_at")
+
+
+def iter_rows(
+    conn: Connection, plan: Plan, *, html: bool = False, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Every hit as the JSON-ready mapping of ``SearchHit.to_dict()`` minus the snippet
+    (and minus ``html`` unless asked: the clean text is what exports are for, and the
+    HTML doubles their size).
+
+    The export path: it skips the typed objects, which cost more than the encoding.
+    """
+    if plan.query is not None and plan.query.is_empty:
+        return
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+        _stream(conn, plan, html=html)
+    )
+    for row in result:
+        out = row._asdict()
+        for key in _DATES:
+            value = out[key]
+            if value is not None:
+                out[key] = value.isoformat()
+        score = out.pop("_score")
+        out["score"] = float(score) if score is not None else None
+        out["duplicates"] = int(out.pop("_duplicates"))
+        yield out

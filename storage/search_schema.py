@@ -1,9 +1,10 @@
-"""Storage stage: the SQLite full-text index's triggers, restored after a table rebuild.
+"""Storage stage: what a SQLite table rebuild loses on ``articles``, put back after migrating.
 
 Alembic's batch mode rebuilds ``articles`` on SQLite (copy, DROP, rename), and the DROP
 takes the table's triggers with it: without them ``articles_fts`` would silently stop
-following the articles. ``storage.migrate`` calls ``restore_sqlite_search`` after every
-upgrade, so a later migration need not know about the index.
+following the articles. Nor can SQLAlchemy reflect the expression index
+``ix_articles_when``, so the copy lacks it. ``storage.migrate`` calls
+``restore_sqlite_search`` after every upgrade, so a later migration need not know.
 """
 
 from __future__ import annotations
@@ -33,18 +34,26 @@ SQLITE_FTS_TRIGGERS = {
 }
 
 
+WHEN_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_articles_when "
+    "ON articles (coalesce(published_at, fetched_at), id)"
+)
+
+
 def restore_sqlite_search(conn: Connection) -> bool:
-    """Recreate missing FTS triggers and rebuild the index; True when it had to."""
+    """Recreate missing FTS triggers (and rebuild the index); True when it had to."""
     if conn.dialect.name != "sqlite":
         return False
     names = {
         row[0]
         for row in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
         )
     }
     if "articles_fts" not in names or "articles" not in names:
         return False
+    if "ix_articles_when" not in names:
+        conn.exec_driver_sql(WHEN_INDEX)
     missing = [name for name in SQLITE_FTS_TRIGGERS if name not in names]
     if not missing:
         return False

@@ -41,12 +41,14 @@ def test_articles_yields_typed_articles_in_query_order(filled: Database) -> None
 def test_jsonl_and_csv_writers_round_trip(filled: Database) -> None:
     hits = filled.search("chips", sort="newest", limit=None)
     out = io.StringIO()
-    assert write_jsonl(filled.iter_hits("chips", sort="newest"), out) == len(hits)
+    assert write_jsonl(filled.iter_rows("chips", sort="newest"), out) == len(hits)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    expected = [{k: v for k, v in h.to_dict().items() if k != "snippet"} for h in hits]
+    expected = [
+        {k: v for k, v in h.to_dict().items() if k not in ("snippet", "html")} for h in hits
+    ]
     assert rows == expected
     out = io.StringIO()
-    write_csv(filled.iter_hits("chips", sort="newest"), out)
+    write_csv(filled.iter_rows("chips", sort="newest"), out)
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [json.loads(r["tags"]) for r in table] == [e["tags"] for e in expected]
     assert [r["text"] for r in table] == [e["text"] for e in expected]
@@ -54,7 +56,7 @@ def test_jsonl_and_csv_writers_round_trip(filled: Database) -> None:
 
 def test_progress_is_reported_while_streaming(filled: Database) -> None:
     seen: list[int] = []
-    write_jsonl(filled.iter_hits(), io.StringIO(), progress=seen.append)
+    write_jsonl(filled.iter_rows(), io.StringIO(), progress=seen.append)
     assert seen == [1000]
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from storage import migrate
 from storage.database import Database
 from storage.records import PageRecord, SearchHit
 from storage.search_syntax import QuerySyntaxError, parse_query
@@ -198,3 +201,51 @@ def test_articles_latest_view_has_one_row_per_canonical_url(
     urls = [r.canonical_url for r in rows]
     assert len(urls) == len(set(urls)) == corpus.count_articles()
     assert dict(rows)["https://news.example/articles/1"] == 2
+
+
+def test_search_survives_a_later_table_rebuild(
+    database_url: str, tmp_path: Path, record: MakeRecord
+) -> None:
+    """A later batch migration rebuilding ``articles`` keeps the index and its triggers."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9001_rebuild.py").write_text(
+        _REBUILD.format(head=migrate.head_revision())
+    )
+    with Database.open(database_url) as db:
+        db.store_batch([record(1, text="Before the rebuild: quantum sensors.")])
+        assert migrate.upgrade(db.engine, script_location=scripts) is True
+        db.store_batch([record(2, text="After the rebuild: quantum networks.")])
+        db.store_batch([record(1, text="Edited after the rebuild: photonic chips.")])
+        assert _names(db.search("quantum")) == ["2"]
+        assert _names(db.search("photonic")) == ["1"]
+        with db.engine.connect() as conn:
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("articles")}
+            if db.backend == "sqlite":  # not reflected there: look in the schema itself
+                indexes |= set(
+                    conn.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type = 'index'"
+                    ).scalars()
+                )
+        assert "ix_articles_when" in indexes
+
+
+_REBUILD = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001_rebuild"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    recreate = "always" if op.get_context().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("articles", recreate=recreate) as batch:
+        batch.add_column(sa.Column("rebuild_probe", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    pass
+"""

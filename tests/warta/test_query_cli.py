@@ -162,8 +162,10 @@ def test_stats_counts_sources_languages_days_and_runs(filled: str) -> None:
     assert "ai-daily" in table and "Languages" in table
 
 
-def _without_snippet(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    return [{k: v for k, v in r.items() if k != "snippet"} for r in rows]
+def _exported(rows: list[dict[str, object]], html: bool = False) -> list[dict[str, object]]:
+    """Query rows as export writes them: no snippet, and no HTML unless --html."""
+    dropped = {"snippet"} if html else {"snippet", "html"}
+    return [{k: v for k, v in r.items() if k not in dropped} for r in rows]
 
 
 @pytest.mark.parametrize(
@@ -175,8 +177,11 @@ def test_jsonl_export_round_trips_the_query(filled: str, tmp_path: Path, args: t
     assert result.exit_code == 0, result.output
     assert "exported" in result.stderr
     exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert exported == _without_snippet(query(filled, *args, "--limit", "1000"))
+    assert exported == _exported(query(filled, *args, "--limit", "1000"))
     assert exported
+    run(filled, "export", *args, "--html", "-o", str(out))
+    with_html = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert with_html == _exported(query(filled, *args, "--limit", "1000"), html=True)
 
 
 def test_csv_export_round_trips_the_query(filled: str) -> None:

@@ -6,6 +6,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,6 +36,7 @@ EXPORT_FORMATS = ("jsonl", "csv", "parquet")
     default="-",
     help="Where to write (default: stdout; parquet needs a file).",
 )
+@click.option("--html", is_flag=True, help="Also export the cleaned HTML of each body.")
 @pass_app
 def export(
     app: App,
@@ -49,12 +51,13 @@ def export(
     dedupe: bool,
     fmt: str,
     output: str,
+    html: bool,
 ) -> None:
     """Export every matching article, streamed in constant memory.
 
     Takes the same TEXT and filters as `warta query` (no limit): the rows are the
-    objects `warta query` prints, without the snippet. A running count goes to
-    stderr.
+    objects `warta query` prints, without the snippet (and without the HTML body
+    unless --html). A running count goes to stderr.
 
     \b
     Examples:
@@ -74,23 +77,24 @@ def export(
     progress = _Progress()
     with app.open_database() as database:
         try:
-            hits = database.iter_hits(
-                text or None,
-                sort=sort,  # type: ignore[arg-type]  # click.Choice(SORTS)
-                dedupe=dedupe,
-                **arguments,
-            )
-            if fmt == "parquet":
-                count = write_parquet(hits, output, progress=progress)
+            search: dict[str, Any] = {"sort": sort, "dedupe": dedupe, **arguments}
+            if fmt == "parquet":  # typed values: real timestamps in the file
+                count = write_parquet(
+                    database.iter_hits(text or None, **search),
+                    output,
+                    html=html,
+                    progress=progress,
+                )
             else:
+                rows = database.iter_rows(text or None, html=html, **search)
                 writer = write_jsonl if fmt == "jsonl" else write_csv
                 if output == "-":
-                    count = writer(hits, sys.stdout, progress=progress)
+                    count = writer(rows, sys.stdout, progress=progress)
                     sys.stdout.flush()
                 else:
                     # newline="": the csv module writes its own line ends.
                     with open(output, "w", encoding="utf-8", newline="") as out:
-                        count = writer(hits, out, progress=progress)
+                        count = writer(rows, out, progress=progress)
         except QuerySyntaxError as exc:
             raise UserError(f"cannot search for {text!r}: {exc}") from exc
         except MissingDependencyError as exc:

@@ -111,6 +111,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_articles_cluster_id"), "articles", ["cluster_id"])
     op.create_index(op.f("ix_articles_content_hash"), "articles", ["content_hash"])
     op.create_index(
+        "ix_articles_when", "articles", [sa.text("coalesce(published_at, fetched_at)"), "id"]
+    )
+    op.create_index(
         "ix_articles_search_keys",
         "articles",
         ["id", "published_at", "fetched_at", "source", "language", "cluster_id"],
@@ -192,6 +195,7 @@ def downgrade() -> None:
     op.drop_table("article_signature_bands")
     op.drop_table("article_signatures")
     op.drop_index("ix_articles_search_keys", table_name="articles")
+    op.drop_index("ix_articles_when", table_name="articles")
     op.drop_index(op.f("ix_articles_content_hash"), table_name="articles")
     op.drop_index(op.f("ix_articles_cluster_id"), table_name="articles")
     with op.batch_alter_table("articles") as batch:
