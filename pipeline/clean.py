@@ -70,7 +70,6 @@ _INTENT_RES = tuple(
     (intent, re.compile("|".join(patterns)))
     for intent, patterns in rules.BOILERPLATE_CLASSES.items()
 )
-_BODY_MARKER_RE = re.compile("|".join(rules.BODY_MARKERS))
 # Tokens that protect an element from class rules: the body itself, quoted social posts.
 _KEEP_RE = re.compile("|".join(rules.BODY_MARKERS + rules.EMBED_MARKERS))
 _EMOTION = "|".join(re.escape(w) for w in sorted(rules.EMOTION_WORDS, key=len, reverse=True))
@@ -131,11 +130,6 @@ def drop_noise(root: lxml.html.HtmlElement) -> None:
     etree.strip_elements(root, *rules.DROP_TAGS, etree.Comment, etree.PI, with_tail=False)
 
 
-def text_weight(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
-    """Characters of non-link text under each element (children before parents, no recursion)."""
-    return measure(root).plain
-
-
 @dataclass(slots=True)
 class Measures:
     """Per-element text measures from one bottom-up pass over a tree."""
@@ -175,14 +169,6 @@ def measure(root: lxml.html.HtmlElement) -> Measures:
     return Measures(plain, full, leaves)
 
 
-def text_weights(
-    root: lxml.html.HtmlElement,
-) -> tuple[dict[lxml.html.HtmlElement, int], dict[lxml.html.HtmlElement, int]]:
-    """(non-link characters, all characters) under each element."""
-    m = measure(root)
-    return m.plain, m.full
-
-
 def link_density(el: lxml.html.HtmlElement) -> float:
     """Share of the element's text that sits inside links."""
     text = normalize_space(el.text_content())
@@ -190,11 +176,6 @@ def link_density(el: lxml.html.HtmlElement) -> float:
         return 0.0
     linked = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
     return min(1.0, linked / len(text))
-
-
-def is_body_marker(el: lxml.html.HtmlElement) -> bool:
-    attrs = f"{el.get('class', '')} {el.get('id', '')}".lower()
-    return el.get("itemprop") == "articleBody" or bool(_BODY_MARKER_RE.search(attrs))
 
 
 def markup_intent(el: lxml.html.HtmlElement) -> str | None:

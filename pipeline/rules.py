@@ -26,8 +26,8 @@ FURNITURE_TAGS: tuple[str, ...] = ("nav", "aside", "footer", "header", "menu")
 # (WordPress: ``<article class="post tag-ai category-news">``) or page-wide states.
 PROTECTED_TAGS: frozenset[str] = frozenset({"html", "body", "main", "article"})
 
-# Class/id tokens that mark the article body itself; an element carrying one is never
-# removed by class rules, and is the preferred candidate for the main content.
+# Class/id tokens that mark the article body itself: an element carrying one is never
+# removed by class rules ("post-content share-enabled" stays).
 BODY_MARKERS: tuple[str, ...] = (
     r"articlebody",
     r"article[-_]?body",
