@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import lxml.html
-from lxml import etree
 
 from pipeline import clean
 from pipeline.render import body_html, paragraphs
@@ -131,6 +130,13 @@ def _with_siblings(
     # Readability's max(10, 20 %), but a short article's best block scores under 10 itself:
     # then a sibling needs half the best score.
     threshold = max(SIBLING_SHARE * top, min(SIBLING_MIN_SCORE, SIBLING_SHORT_SHARE * top))
+    # Every element holding (at any depth) a block whose own paragraphs pass the threshold:
+    # marked once from the few such blocks upwards, instead of searching each sibling.
+    holders: set[lxml.html.HtmlElement] = set()
+    for el, score in direct.items():
+        if score >= threshold:
+            holders.add(el)
+            holders.update(el.iterancestors())
     node = best
     current = best
     for _ in range(SIBLING_LEVELS):
@@ -141,7 +147,7 @@ def _with_siblings(
         kept = [
             i
             for i, c in enumerate(children)
-            if c is current or _holds_article_text(c, direct, threshold)
+            if c is current or c in holders or _reads_like_paragraph(c)
         ]
         if len(kept) > 1:
             for i, child in enumerate(children):
@@ -150,14 +156,6 @@ def _with_siblings(
             node = parent
         current = parent
     return node
-
-
-def _holds_article_text(
-    el: lxml.html.HtmlElement, direct: dict[lxml.html.HtmlElement, float], threshold: float
-) -> bool:
-    if _reads_like_paragraph(el):
-        return True
-    return any(direct.get(d, 0.0) >= threshold for d in el.iter(etree.Element))
 
 
 def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:
