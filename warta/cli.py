@@ -16,6 +16,7 @@ import click
 
 from warta import cli_schedule
 from warta.commands import articles, crawl, db, demo, export, extract, runs, sources, stats
+from warta.commands import reprocess as reprocess_command
 from warta.commands.app import App
 from warta.output import mask_passwords, mask_url
 
@@ -151,6 +152,7 @@ main.add_command(runs.runs)
 main.add_command(stats.stats)
 main.add_command(export.export)
 main.add_command(extract.extract)
+main.add_command(reprocess_command.reprocess)
 main.add_command(db.db)
 main.add_command(demo.demo)
 main.add_command(cli_schedule.scheduler_command)
