@@ -29,10 +29,11 @@ from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.response import get_meta_refresh
 from twisted.internet import threads
 from twisted.internet.error import DNSLookupError
 
@@ -202,18 +203,50 @@ class RedirectGuardMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location")
-        if not 300 <= response.status < 400 or not location:
-            return response
-        target = urljoin(request.url, location.decode("latin-1").strip())
-        scheme = target.split(":", 1)[0].lower() if ":" in target else ""
-        if scheme not in ALLOWED_SCHEMES:
-            raise RefusedRequest(
-                f"refused redirect from {request.url} to a {scheme or 'schemeless'!r} URL"
-            )
-        chain = [*request.meta.get("redirect_urls", ()), request.url]
-        seen = {canonicalize_url(u) for u in chain}
-        if canonicalize_url(target) in seen:
-            raise RefusedRequest(
-                f"redirect loop: {' -> '.join([*chain, target])}", key=st.ERRORS_REDIRECT
-            )
+        if 300 <= response.status < 400 and location:
+            check_redirect(request, urljoin(request.url, location.decode("latin-1").strip()))
         return response
+
+
+class MetaRefreshGuardMiddleware:
+    """The same checks for `<meta http-equiv="refresh">` redirects that Scrapy follows.
+
+    Sits between HttpCompressionMiddleware (590) and MetaRefreshMiddleware (580), so it
+    reads the decompressed page that MetaRefreshMiddleware is about to act on.
+    """
+
+    def __init__(self, enabled: bool, max_delay: float, ignore_tags: list[str]) -> None:
+        self.enabled = enabled
+        self.max_delay = max_delay
+        self.ignore_tags = ignore_tags
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MetaRefreshGuardMiddleware:
+        settings = crawler.settings
+        return cls(
+            settings.getbool("METAREFRESH_ENABLED"),
+            settings.getfloat("METAREFRESH_MAXDELAY"),
+            settings.getlist("METAREFRESH_IGNORE_TAGS"),
+        )
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not self.enabled or not isinstance(response, HtmlResponse):
+            return response
+        interval, url = get_meta_refresh(response, ignore_tags=self.ignore_tags)
+        if url and float(interval or 0) < self.max_delay:
+            check_redirect(request, url)
+        return response
+
+
+def check_redirect(request: Request, target: str) -> None:
+    """Raise RefusedRequest when `target` is a non-http(s) URL or already in the chain."""
+    scheme = target.split(":", 1)[0].lower() if ":" in target else ""
+    if scheme not in ALLOWED_SCHEMES:
+        raise RefusedRequest(
+            f"refused redirect from {request.url} to a {scheme or 'schemeless'!r} URL"
+        )
+    chain = [*request.meta.get("redirect_urls", ()), request.url]
+    if canonicalize_url(target) in {canonicalize_url(u) for u in chain}:
+        raise RefusedRequest(
+            f"redirect loop: {' -> '.join([*chain, target])}", key=st.ERRORS_REDIRECT
+        )

@@ -86,6 +86,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.retry.BackoffRetryMiddleware": 550,
     # Just outside RedirectMiddleware (600): loops and non-http targets become errors.
     "crawler.guards.RedirectGuardMiddleware": 610,
+    "crawler.guards.MetaRefreshGuardMiddleware": 585,
     # Engine side of retry/redirect: counts each final response once, per source.
     "crawler.middlewares.SourcePagesMiddleware": 120,
 }

@@ -301,6 +301,13 @@ def _redirect(h: Handler, path: str, q: dict[str, str]) -> None:
     h.send(302, b"", "text/plain", {"Location": location})
 
 
+def _refresh(h: Handler, path: str, q: dict[str, str]) -> None:
+    """/refresh/a <-> /refresh/b through <meta http-equiv="refresh">."""
+    other = "/refresh/b" if path.endswith("/a") else "/refresh/a"
+    head = f"<meta http-equiv='refresh' content='0; url={other}'>"
+    h.send(200, f"<html><head>{head}</head><body>Moved</body></html>".encode())
+
+
 def _ok(h: Handler, path: str, q: dict[str, str]) -> None:
     h.send(200, good_article("A page at the end of the redirects"))
 
@@ -364,6 +371,7 @@ PREFIX_ROUTES: dict[str, Route] = {
     "/bomb/": _bomb,
     "/retry/after/": _rate_limited,
     "/redirect/": _redirect,
+    "/refresh/": _refresh,
     "/trap/calendar/": _trap_calendar,
     "/trap/story/": _trap_story,
     "/trap/sitemap/": _trap_sitemap,

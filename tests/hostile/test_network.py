@@ -41,6 +41,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "redirect-short": ("/redirect/chain/2",),
     "redirect-long": ("/redirect/chain/9",),
     "redirect-loop": ("/redirect/loop/a",),
+    "refresh-loop": ("/refresh/a",),
     "redirect-schemes": tuple(
         f"/redirect/to?url={target}"
         for target in (
@@ -249,6 +250,12 @@ def test_redirect_loop_is_an_error_not_a_silent_drop(net: NetworkCrawl) -> None:
     run = run_of(net, "redirect-loop")
     assert stat(run, "errors/redirect") == 1, run
     assert "redirect loop" in run["error_message"]
+
+
+def test_meta_refresh_loop_is_an_error_too(net: NetworkCrawl) -> None:
+    run = run_of(net, "refresh-loop")
+    assert stat(run, "errors/redirect") == 1, run
+    assert "redirect loop" in run["error_message"] and "/refresh/b" in run["error_message"]
 
 
 def test_redirects_to_other_schemes_are_refused(net: NetworkCrawl) -> None:
