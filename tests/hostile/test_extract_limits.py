@@ -1,7 +1,7 @@
 """Hostile pages at the extractor: pathological markup stays cheap and never crashes.
 
-The bounds here are ten times what the defended code needs and far below what the
-undefended code takes (a tag with 100,000 attributes: ~30 s in libxml2 before parse.py
+The bounds here (CPU seconds) are ten times what the defended code needs and far below
+what the undefended code takes (a tag with 100,000 attributes: ~30 s in libxml2 before parse.py
 strips it), so they fail on a regression, not on a slow machine.
 """
 
@@ -20,12 +20,13 @@ URL = "https://example.com/news/a"
 
 
 def timed_extract(html: str) -> tuple[float, object]:
-    started = time.monotonic()
+    """(CPU seconds, Article or ExtractionError): CPU time, so a busy machine cannot fail it."""
+    started = time.process_time()
     try:
         result: object = extract(html, URL)
     except ExtractionError as exc:
         result = exc
-    return time.monotonic() - started, result
+    return time.process_time() - started, result
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,35 @@ def test_a_page_with_no_reachable_text_is_an_extraction_error() -> None:
     html = "<html><body>" + "<div>" * 10_000 + P * 6 + "</div>" * 10_000 + "</body></html>"
     with pytest.raises(ExtractionError):
         extract(html, URL)
+
+
+FULL_DISK_SCRIPT = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # no file may grow past 4 KB
+from pipeline.extract import extract
+page = "<html><body><article>" + sys.argv[1] * 6 + "</article></body></html>"
+print(extract(page, "https://example.com/a").word_count)
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="NEEDS FIX in pipeline/language.py (H2): py3langid unpacks its model into a "
+    "temporary file on first use; with a full disk (or /tmp) every page of the crawl fails "
+    "with OSError 'File too large'. Load the model in memory, or catch OSError and return "
+    "no detected language.",
+)
+def test_extraction_needs_no_disk_space() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_SCRIPT, P],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
