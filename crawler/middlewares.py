@@ -94,15 +94,19 @@ class CrawlBoundsMiddleware:
     """Bound what one crawl follows per source: link depth and a page budget (spider traps).
 
     Endless calendars, session-id URLs and ever-deeper sitemap indexes are cut off by
-    `DEPTH_LIMIT` (counted here, before Scrapy's DepthMiddleware would drop them silently)
-    and by `WARTA_SOURCE_MAX_REQUESTS` requests per source and crawl. `CLOSESPIDER_TIMEOUT`
+    `DEPTH_LIMIT` and `URLLENGTH_LIMIT` (counted here, before Scrapy's DepthMiddleware and
+    UrlLengthMiddleware would drop them silently) and by `WARTA_SOURCE_MAX_REQUESTS`
+    requests per source and crawl. `CLOSESPIDER_TIMEOUT`
     bounds the whole crawl in time.
     """
 
-    def __init__(self, stats: StatsCollector, max_depth: int, budget: int) -> None:
+    def __init__(
+        self, stats: StatsCollector, max_depth: int, budget: int, max_url_length: int = 0
+    ) -> None:
         self.stats = stats
         self.max_depth = max_depth
         self.budget = budget
+        self.max_url_length = max_url_length
         self.requested: Counter[str] = Counter()
 
     @classmethod
@@ -113,11 +117,16 @@ class CrawlBoundsMiddleware:
             crawler.stats,
             settings.getint("DEPTH_LIMIT"),
             settings.getint("WARTA_SOURCE_MAX_REQUESTS"),
+            settings.getint("URLLENGTH_LIMIT"),
         )
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for item_or_request in start:
-            if not isinstance(item_or_request, Request) or self._within_budget(item_or_request):
+            if not isinstance(item_or_request, Request):
+                yield item_or_request
+            elif self.max_url_length and len(item_or_request.url) > self.max_url_length:
+                self._drop(item_or_request, st.BOUNDS_URL_LENGTH)
+            elif self._within_budget(item_or_request):
                 yield item_or_request
 
     async def process_spider_output(
@@ -129,6 +138,8 @@ class CrawlBoundsMiddleware:
                 yield item_or_request
             elif self.max_depth and depth > self.max_depth:
                 self._drop(item_or_request, st.BOUNDS_DEPTH)
+            elif self.max_url_length and len(item_or_request.url) > self.max_url_length:
+                self._drop(item_or_request, st.BOUNDS_URL_LENGTH)
             elif self._within_budget(item_or_request):
                 yield item_or_request
 

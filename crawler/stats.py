@@ -29,6 +29,7 @@ ERRORS_TOO_LARGE = "errors/too_large"  # body or decompressed body beyond DOWNLO
 ERRORS_CONTENT = "errors/content"  # binary data served as a page (crawler.content)
 BOUNDS_DEPTH = "bounds/depth"  # links not followed: deeper than DEPTH_LIMIT
 BOUNDS_BUDGET = "bounds/budget"  # requests not made: the source's page budget was spent
+BOUNDS_URL_LENGTH = "bounds/url_length"  # links longer than URLLENGTH_LIMIT (2,083)
 IGNORED = "ignored"  # robots.txt and other refused downloads: policy, not an error
 OFFSITE = "offsite"  # links to hosts outside the source's allowed domains
 ERROR_KEYS = (

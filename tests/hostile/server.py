@@ -204,6 +204,14 @@ def _feed(h: Handler, path: str, q: dict[str, str]) -> None:
     h.send(200, body.encode(), "application/rss+xml")
 
 
+def _long_link_feed(h: Handler, path: str, q: dict[str, str]) -> None:
+    """A feed whose one entry links to a 3,000-character URL (a session-id trap)."""
+    link = f"{h.server_state.base_url}/ok?session={'x' * 3000}"
+    items = f"<item><title>long</title><link>{link}</link></item>"
+    body = f"<?xml version='1.0'?><rss version='2.0'><channel>{items}</channel></rss>"
+    h.send(200, body.encode(), "application/rss+xml")
+
+
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;")
 
@@ -354,6 +362,7 @@ def _trap_sitemap(h: Handler, path: str, q: dict[str, str]) -> None:
 ROUTES: dict[str, Route] = {
     "/robots.txt": _robots,
     "/feed": _feed,
+    "/feed/long-link": _long_link_feed,
     "/big/with-length": _big,
     "/big/no-length": _big,
     "/tarpit": _tarpit,

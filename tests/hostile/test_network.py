@@ -98,6 +98,7 @@ def crawl_feeds(
 
 
 TRAPS = [
+    "[[sources]]\nname = 'long-url'\nkind = 'feed'\nstart_urls = ['{base}/feed/long-link']\n",
     "[[sources]]\nname = 'trap-calendar'\nkind = 'listing'\n"
     "start_urls = ['{base}/trap/calendar/0']\narticle_pattern = '/trap/story/'\n",
     "[[sources]]\nname = 'trap-sitemap'\nkind = 'sitemap'\n"
@@ -283,6 +284,12 @@ def test_binary_served_as_html_is_rejected_and_nothing_stored(net: NetworkCrawl)
 
 
 # --- spider traps --------------------------------------------------------------------------------
+
+
+def test_overlong_urls_are_not_followed_and_are_counted(net: NetworkCrawl) -> None:
+    run = run_of(net, "long-url")
+    assert stat(run, "bounds/url_length") == 1, run
+    assert not any(len(hit.path) > 2000 for hit in net.server.hits)
 
 
 def test_endless_calendar_is_bounded_by_the_page_budget(net: NetworkCrawl) -> None:
