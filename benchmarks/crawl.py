@@ -1,0 +1,525 @@
+"""Benchmark (crawl): warta's full crawl against Scrapy's own ceiling, on a local mirror.
+
+Usage: python benchmarks/crawl.py [--pages 5000] [--workers 2] [--no-postgres] [--keep DIR]
+
+In one run, over the same mirror (benchmarks/mirror.py) served on 127.0.0.1 by nginx
+when it is on PATH, else by a threaded Python static server in its own process:
+
+1. bare ceiling: a minimal Scrapy SitemapSpider that follows the same sitemap links and
+   yields url + length (no extraction, no storage);
+2. warta's full crawl: the real `news` spider (`python -m scrapy crawl news`) with a
+   generated sources file, into SQLite and, when it answers, PostgreSQL;
+3. `warta reprocess` of the SQLite database (no network);
+4. a second crawl of the unchanged mirror into the same SQLite database;
+5. a crawl of the first 1,000 pages only (peak memory against N);
+6. a per-stage profile: extract() stages (cProfile) and store_batch(), offline.
+
+Every crawl runs in a child process; CPU time and peak RSS come from wait4(). Throughput
+is article pages per wall-clock second of the child, start-up included. Crawls use the
+same settings for bare and warta: 16 concurrent requests, no AutoThrottle, robots.txt on.
+The last line is machine-readable:
+    ratio_to_bare=R pages_per_s=P bare_pages_per_s=B peak_rss_mb=M stored=S served=N
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks import mirror  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get(
+    "WARTA_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+# The same for the bare spider and warta's: a backfill, not a polite scheduled visit.
+CRAWL_SETTINGS = {
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "ROBOTSTXT_OBEY": "True",
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": "False",
+}
+ENTRY_PREFIXES = ("/sitemap", "/robots.txt", "/feed.xml", "/latest/")
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """One measured child process."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    name: str
+    child: Child
+    pages: int  # article pages fetched (or re-extracted)
+    articles: int  # articles stored as new or updated (or processed, for reprocess)
+    requests: int | None = None
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.child.seconds if self.child.seconds else 0.0
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.child.seconds if self.child.seconds else 0.0
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.child.cpu_seconds / self.pages if self.pages else 0.0
+
+
+def run_child(cmd: list[str], log_dir: Path, name: str, env: dict[str, str] | None = None) -> Child:
+    """Run ``cmd`` to the end; its own CPU time and peak RSS from wait4 (children included)."""
+    out_path, err_path = log_dir / f"{name}.out", log_dir / f"{name}.err"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    child = Child(
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        returncode=proc.returncode,
+        stdout=out_path.read_text("utf-8", "replace"),
+        stderr=err_path.read_text("utf-8", "replace"),
+    )
+    if child.returncode != 0:
+        tail = "\n".join(child.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"{name} exited with {child.returncode}:\n{tail}")
+    return child
+
+
+# --- the server --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+NGINX_CONF = """worker_processes 1;
+error_log {work}/nginx-error.log warn;
+pid {work}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {log};
+    types {{ text/html html; application/xml xml; text/plain txt; }}
+    default_type application/octet-stream;
+    sendfile on;
+    keepalive_requests 100000;
+    client_body_temp_path {work}/tmp; proxy_temp_path {work}/tmp; fastcgi_temp_path {work}/tmp;
+    uwsgi_temp_path {work}/tmp; scgi_temp_path {work}/tmp;
+    server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }}
+}}
+"""
+
+
+@contextmanager
+def serving(root: Path, port: int, work: Path, access_log: Path) -> Iterator[str]:
+    """Serve the mirror; yield the server's name. nginx when on PATH, else Python."""
+    nginx = shutil.which("nginx")
+    if nginx:
+        (work / "tmp").mkdir(exist_ok=True)
+        conf = work / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(work=work, log=access_log, port=port, root=root))
+        cmd = [nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"]
+        name = "nginx"
+    else:
+        script = REPO / "benchmarks" / "mirror.py"
+        cmd = [sys.executable, str(script), "serve", str(root), "--port", str(port)]
+        cmd += ["--access-log", str(access_log)]
+        name = "python ThreadingHTTPServer (benchmarks/mirror.py serve; nginx not on PATH)"
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port)
+        yield name
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the mirror server did not start on port {port}")
+
+
+class AccessLog:
+    """Requests the server answered since the last mark, split into entry points and pages."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+
+    def mark(self) -> None:
+        self.offset = self.path.stat().st_size if self.path.exists() else 0
+
+    def since_mark(self) -> tuple[int, int, int]:
+        """(requests, article requests, 304 answers) since the last mark."""
+        time.sleep(0.2)  # the server writes its line after the body
+        with self.path.open("rb") as log:
+            log.seek(self.offset)
+            lines = log.read().decode("utf-8", "replace").splitlines()
+        requests = articles = not_modified = 0
+        for line in lines:
+            path, status = _request_of(line)
+            if path is None:
+                continue
+            requests += 1
+            articles += not path.startswith(ENTRY_PREFIXES)
+            not_modified += status == "304"
+        return requests, articles, not_modified
+
+
+def _request_of(line: str) -> tuple[str | None, str]:
+    """Path and status from our log ("GET /p 200") or nginx's combined format."""
+    if '"' in line:  # nginx: ... "GET /path HTTP/1.1" 200 ...
+        try:
+            request, rest = line.split('"')[1], line.split('"')[2]
+            return request.split()[1], rest.split()[0]
+        except IndexError:
+            return None, ""
+    parts = line.split()
+    return (parts[1], parts[2]) if len(parts) >= 3 else (None, "")
+
+
+# --- the phases --------------------------------------------------------------------------
+
+
+def sources_toml(base: str, sitemap: str) -> str:
+    return (
+        "[[sources]]\n"
+        'name = "mirror"\n'
+        'kind = "sitemap"\n'
+        f'start_urls = ["{base}/{sitemap}"]\n'
+        'allowed_domains = ["127.0.0.1"]\n'
+        'language = "en"\n'
+    )
+
+
+def warta_crawl_cmd(config: Path, database_url: str, pages: int) -> list[str]:
+    settings = {
+        **CRAWL_SETTINGS,
+        "WARTA_DATABASE_URL": database_url,
+        "WARTA_ALLOW_NETWORKS": "127.0.0.1/32",
+        "WARTA_SOURCE_MAX_REQUESTS": str(pages * 2 + 100),
+        "CLOSESPIDER_TIMEOUT": "0",
+    }
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"config={config}"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    return cmd
+
+
+def bare_cmd(sitemap_url: str, stats_path: Path) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "_bare", sitemap_url, str(stats_path)]
+
+
+def run_bare(sitemap_url: str, stats_path: Path) -> None:
+    """The ceiling: Scrapy's SitemapSpider, yielding url + length per page."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.http import Response
+    from scrapy.spiders import SitemapSpider
+
+    class BareSpider(SitemapSpider):
+        name = "bare"
+        sitemap_urls = [sitemap_url]
+
+        def parse(self, response: Response, **kwargs: Any) -> Iterator[dict[str, Any]]:
+            yield {"url": response.url, "length": len(response.body)}
+
+    process = CrawlerProcess(dict(CRAWL_SETTINGS))
+    crawler = process.create_crawler(BareSpider)
+    process.crawl(crawler)
+    process.start()
+    assert crawler.stats is not None
+    stats = crawler.stats.get_stats()
+    stats_path.write_text(json.dumps({k: str(v) for k, v in stats.items()}))
+
+
+def crawl_phase(
+    name: str,
+    config: Path,
+    database_url: str,
+    pages: int,
+    log: AccessLog,
+    work: Path,
+) -> tuple[Phase, dict[str, Any]]:
+    from storage.database import Database
+
+    log.mark()
+    child = run_child(warta_crawl_cmd(config, database_url, pages), work, name)
+    requests, fetched, _ = log.since_mark()
+    with Database.open(database_url) as db:
+        run = db.list_runs(limit=1)[0].to_dict()
+        run["stored"] = db.count_articles()
+    articles = run["articles_new"] + run["articles_updated"]
+    return Phase(name, child, fetched, articles, requests), run
+
+
+def reprocess_phase(database_url: str, config: Path, workers: int, work: Path) -> Phase:
+    cmd = [sys.executable, "-m", "warta", "--database", database_url, "--config", str(config)]
+    cmd += ["reprocess", "--workers", str(workers), "--format", "json"]
+    child = run_child(cmd, work, "reprocess")
+    report = json.loads(child.stdout)
+    processed = report["updated"] + report["unchanged"] + report["new"]
+    return Phase(f"warta reprocess sqlite ({workers} workers)", child, report["pages"], processed)
+
+
+# --- per-stage profile (offline, one process) ------------------------------------------------
+
+
+def stage_profile(root: Path, base: str, sample: int, work: Path) -> list[tuple[str, float]]:
+    """ms per page of each stage of extract() (cProfile callees) and of store_batch()."""
+    from datetime import UTC, datetime
+
+    from pipeline.extract import extract
+    from storage.database import Database
+    from storage.records import PageRecord
+
+    files = sorted(p for p in root.rglob("*.html") if "latest" not in p.parts)[:sample]
+    pages = [(base + "/" + str(p.relative_to(root)), p.read_bytes()) for p in files]
+    for url, html in pages[:3]:
+        extract(html, url)  # warm-up: lazy models load once
+    profiler = cProfile.Profile()
+    started = time.process_time()
+    profiler.enable()
+    articles = [extract(html, url) for url, html in pages]
+    profiler.disable()
+    extract_total = time.process_time() - started
+    stats = pstats.Stats(profiler)
+    rows: list[tuple[str, float]] = []
+    for func, (_, _, _, _, callers) in stats.stats.items():  # type: ignore[attr-defined]
+        for caller, timing in callers.items():
+            if caller[2] == "extract" and caller[0].endswith("pipeline/extract.py"):
+                rows.append((f"extract: {func[2]}", 1000 * timing[3] / len(pages)))
+    rows.append(("extract() total", 1000 * extract_total / len(pages)))
+    now = datetime.now(UTC)
+    records = [
+        PageRecord(a, "mirror", html, now) for a, (_, html) in zip(articles, pages, strict=True)
+    ]
+    with Database.open(f"sqlite:///{work / 'profile.db'}") as db:
+        started = time.process_time()
+        wall = time.perf_counter()
+        for start in range(0, len(records), 50):
+            db.store_batch(records[start : start + 50])
+        store_cpu = time.process_time() - started
+        store_wall = time.perf_counter() - wall
+    rows.append(("store_batch (SQLite, batches of 50), CPU", 1000 * store_cpu / len(pages)))
+    rows.append(("store_batch (SQLite, batches of 50), wall", 1000 * store_wall / len(pages)))
+    return sorted(rows, key=lambda r: -r[1])
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+@contextmanager
+def postgres_database() -> Iterator[str | None]:
+    """A throwaway PostgreSQL database, or None when no server answers."""
+    import sqlalchemy as sa
+
+    try:
+        admin = sa.create_engine(
+            PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # any failure means "not here"
+        print(f"PostgreSQL not reachable ({type(exc).__name__}); skipped", file=sys.stderr)
+        yield None
+        return
+    name = f"warta_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def print_phases(phases: list[Phase]) -> None:
+    head = (
+        f"{'phase':<44} {'pages':>6} {'articles':>8} {'seconds':>8} {'pages/s':>8} "
+        f"{'art/s':>7} {'CPU ms/page':>11} {'peak RSS MB':>11} {'requests':>8}"
+    )
+    print(head)
+    print("-" * len(head))
+    for p in phases:
+        requests = "" if p.requests is None else str(p.requests)
+        print(
+            f"{p.name:<44} {p.pages:>6} {p.articles:>8} {p.child.seconds:>8.1f} "
+            f"{p.pages_per_s:>8.1f} {p.articles_per_s:>7.1f} {p.cpu_ms_per_page:>11.2f} "
+            f"{p.child.peak_rss_mb:>11.0f} {requests:>8}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None and len(sys.argv) > 1 and sys.argv[1] == "_bare":
+        run_bare(sys.argv[2], Path(sys.argv[3]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=5000, help="article pages in the mirror")
+    parser.add_argument("--workers", type=int, default=2, help="reprocess worker processes")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-small", action="store_true", help="skip the 1,000-page crawl")
+    parser.add_argument("--profile-sample", type=int, default=150)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    args = parser.parse_args(argv)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="warta-bench-crawl-"))
+    work.mkdir(parents=True, exist_ok=True)
+    root = work / "mirror"
+    shutil.rmtree(root, ignore_errors=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        started = time.perf_counter()
+        served = len(mirror.generate(root, args.pages, base))
+        size = sum(f.stat().st_size for f in root.rglob("*.html")) / 1e6
+        print(
+            f"mirror: {served} article pages, {size:.0f} MB, "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        access = work / "access.log"
+        access.unlink(missing_ok=True)
+        config = work / "sources.toml"
+        config.write_text(sources_toml(base, "sitemap.xml"))
+        phases: list[Phase] = []
+        sqlite_url = f"sqlite:///{work / 'warta.db'}"
+        for stale in work.glob("warta.db*"):
+            stale.unlink()
+        with serving(root, port, work, access) as server_name:
+            print(f"server: {server_name} on {base}")
+            log = AccessLog(access)
+
+            log.mark()
+            bare_stats = work / "bare-stats.json"
+            bare_child = run_child(bare_cmd(f"{base}/sitemap.xml", bare_stats), work, "bare")
+            requests, fetched, _ = log.since_mark()
+            items = int(json.loads(bare_stats.read_text()).get("item_scraped_count", 0))
+            bare = Phase(
+                "bare Scrapy (sitemap -> url + length)", bare_child, fetched, items, requests
+            )
+            phases.append(bare)
+
+            sqlite_phase, sqlite_run = crawl_phase(
+                "warta crawl sqlite", config, sqlite_url, args.pages, log, work
+            )
+            phases.append(sqlite_phase)
+            stored = sqlite_run["stored"]
+
+            pg_run = None
+            if not args.no_postgres:
+                with postgres_database() as pg_url:
+                    if pg_url is not None:
+                        pg_phase, pg_run = crawl_phase(
+                            "warta crawl postgresql", config, pg_url, args.pages, log, work
+                        )
+                        phases.append(pg_phase)
+
+            phases.append(reprocess_phase(sqlite_url, config, args.workers, work))
+
+            again, again_run = crawl_phase(
+                "warta re-crawl sqlite (unchanged mirror)",
+                config,
+                sqlite_url,
+                args.pages,
+                log,
+                work,
+            )
+            phases.append(again)
+
+            if not args.no_small and args.pages > mirror.SITEMAP_SIZE:
+                small_config = work / "sources-first.toml"
+                small_config.write_text(sources_toml(base, "sitemap-first.xml"))
+                small_url = f"sqlite:///{work / 'warta-small.db'}"
+                for stale in work.glob("warta-small.db*"):
+                    stale.unlink()
+                small, _ = crawl_phase(
+                    f"warta crawl sqlite, first {mirror.SITEMAP_SIZE} pages",
+                    small_config,
+                    small_url,
+                    mirror.SITEMAP_SIZE,
+                    log,
+                    work,
+                )
+                phases.append(small)
+
+        print()
+        print_phases(phases)
+        print()
+        print(
+            f"SQLite crawl run: {json.dumps({k: v for k, v in sqlite_run.items() if k != 'stats'})}"
+        )
+        if pg_run is not None:
+            print(f"PostgreSQL: stored={pg_run['stored']} errors={pg_run['errors']}")
+        print(
+            f"re-crawl of the unchanged mirror: {again.requests} requests "
+            f"({again.pages} article pages), {again.child.seconds:.1f} s, "
+            f"x{sqlite_phase.child.seconds / again.child.seconds:.1f} faster than the first crawl; "
+            f"new={again_run['articles_new']} updated={again_run['articles_updated']} "
+            f"unchanged={again_run['articles_unchanged']}"
+        )
+        print()
+        print(f"slowest stages (offline, {args.profile_sample} mirror pages, one process):")
+        print(f"  fetch + Scrapy, bare spider: {bare.cpu_ms_per_page:.2f} ms CPU/page")
+        print(f"  warta crawl, whole process: {sqlite_phase.cpu_ms_per_page:.2f} ms CPU/page")
+        for stage, ms in stage_profile(root, base, args.profile_sample, work)[:10]:
+            print(f"  {stage:<52} {ms:7.2f} ms/page")
+        ratio = sqlite_phase.pages_per_s / bare.pages_per_s if bare.pages_per_s else 0.0
+        peak = max(p.child.peak_rss_mb for p in phases if p.name.startswith("warta crawl"))
+        print()
+        print(
+            f"ratio_to_bare={ratio:.3f} pages_per_s={sqlite_phase.pages_per_s:.1f} "
+            f"bare_pages_per_s={bare.pages_per_s:.1f} peak_rss_mb={peak:.0f} "
+            f"stored={stored} served={served}"
+        )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
