@@ -60,6 +60,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
         )
     ),
     "binary": ("/binary/nul", "/binary/controls"),
+    "policy": ("/private/secret", "http://offsite.example/a", "http://10.0.0.1/b", "/trap/story/p"),
 }
 
 
@@ -281,6 +282,18 @@ def test_binary_served_as_html_is_rejected_and_nothing_stored(net: NetworkCrawl)
     assert stat(run, "errors/content") == 2, run
     assert "NUL bytes" in run["error_message"] and "control bytes" in run["error_message"]
     assert stored(net, "binary") == 0
+
+
+# --- policy: robots.txt and other sites ---------------------------------------------------------
+
+
+def test_robots_disallow_and_offsite_links_are_skipped_and_counted(net: NetworkCrawl) -> None:
+    run = run_of(net, "policy")
+    assert net.server.fetched("/private/secret") == 0  # robots.txt: Disallow: /private/
+    assert stat(run, "ignored") == 1, run
+    # Links to other hosts are filtered before any DNS lookup or SSRF check.
+    assert stat(run, "offsite") == 2 and stat(run, "errors/blocked") == 0, run
+    assert run["articles_new"] == 1 and run["errors"] == 0, run
 
 
 # --- spider traps --------------------------------------------------------------------------------
