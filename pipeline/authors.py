@@ -64,6 +64,11 @@ _DATE_WORDS = frozenset(
 _NOISE = frozenset(
     {"admin", "administrator", "anonymous", "guest", "unknown", "user", "penulis", "author"}
 )
+# Words of author-box headings ("About Post Author", "Tentang Penulis", "Author Profile"):
+# a credit holding one is a section heading, not a name.
+_HEADING_WORDS = frozenset(
+    {"about", "tentang", "author", "authors", "penulis", "profile", "profil", "biography"}
+)
 _ORG_WORDS = re.compile(
     r"\b(?:news|media|redaksi|team|tim|staff|staf|desk|newsroom|network|group|grup|inc|ltd|"
     r"llc|corp|pt|tbk|agency|press|wire|editorial|editors|contributors|kontributor)\b",
@@ -145,6 +150,8 @@ def split_credit(text: str) -> list[str]:
             if len(name) > MAX_NAME_CHARS or len(name.split()) > MAX_NAME_WORDS:
                 continue
             if name.casefold() in _NOISE or not any(ch.isalpha() for ch in name):
+                continue
+            if any(word.casefold() in _HEADING_WORDS for word in name.split()):
                 continue
             if all(word.strip(",.").casefold() in _DATE_WORDS for word in name.split()):
                 continue

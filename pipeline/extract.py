@@ -29,7 +29,10 @@ def extract(
     remove_selectors: Sequence[str] = (),
     content_type: str | None = None,
 ) -> Article:
-    """Extract the clean article from one page. Raises ExtractionError on unusable input."""
+    """Extract the clean article from one page.
+
+    Raises ExtractionError on unusable input, and when no article text is left.
+    """
     if isinstance(html, bytes):
         text_html = decode_html(html, content_type)
     elif "\x00" in html[:4096]:
@@ -39,6 +42,9 @@ def extract(
     tree = parse_html(text_html)
     meta = extract_metadata(tree, url, fetched_at=fetched_at, language_hint=language_hint)
     body = extract_body(tree, url, remove_selectors=remove_selectors, title=meta.title)
+    if not body.text:
+        # An article without text is not worth storing; the crawl counts it as an error.
+        raise ExtractionError("no article text")
     language = meta.resolve_language(body.text)
     words = len(body.text.split())
     canonical = canonicalize_url(meta.canonical_url or url)

@@ -113,6 +113,12 @@ def test_page_without_text_gives_empty_body() -> None:
     assert body.text == "" and body.html == ""
 
 
+def test_a_page_without_article_text_is_an_extraction_error() -> None:
+    page = "<html><body><nav><a href='/'>Home</a></nav><img src='a.jpg'></body></html>"
+    with pytest.raises(ExtractionError, match="no article text"):
+        extract(page, "https://example.com/a")
+
+
 def test_html_output_is_sanitized_and_keeps_structure() -> None:
     page = (
         f"<article><p onclick='steal()'>{P1} <a href='javascript:alert(1)'>bad link</a> "

@@ -108,11 +108,21 @@ def test_organization_credit_only_when_no_person_is_credited() -> None:
         ("https://facebook.com/janedoe", []),
         ("admin", []),
         ("Posted by Jane Doe on 14 March 2025", ["Jane Doe"]),
+        # Author-box headings are not names.
+        ("About Post Author", []),
+        ("Tentang Penulis", []),
+        ("Author Profile", []),
     ],
 )
 def test_split_credit(credit: str, names: list[str]) -> None:
     got = clean_credits([Credit(credit)], org_names=["TechDaily"]).persons
     assert list(got) == names, split_credit(credit)
+
+
+def test_author_box_heading_does_not_replace_the_only_credit() -> None:
+    byline = '<span class="byline">oleh <a rel="author" href="/author/redaksi/">Redaksi</a></span>'
+    box = '<div class="author-details"><h2 class="author-title">About Post Author</h2></div>'
+    assert extract_metadata(page(body=byline + box), URL).authors == ("Redaksi",)
 
 
 def test_site_and_agency_credits_are_organizations() -> None:
