@@ -92,9 +92,10 @@ def similarity(a: Signature, b: Signature) -> float:
 
 
 def band_keys(sig: Signature) -> list[tuple[int, int]]:
-    """(band, bucket) pairs for LSH: documents sharing any pair are candidates.
+    """(band, bucket) pairs for LSH: documents sharing a bucket are candidates.
 
-    Buckets are signed 63-bit integers so every database stores them as BIGINT; a band
+    A bucket hashes the band's number with its slots, so one bucket value never stands
+    for two bands. Buckets are 63-bit integers so every database stores them as BIGINT; a band
     whose slots are all empty says nothing and is left out, and so is every band of a
     text too short to compare (see MIN_FILLED_SLOTS).
     """
@@ -105,6 +106,7 @@ def band_keys(sig: Signature) -> list[tuple[int, int]]:
         rows = sig.slots[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
         if all(r == EMPTY for r in rows):
             continue
-        digest = hashlib.blake2b(struct.pack(f"<{ROWS_PER_BAND}Q", *rows), digest_size=8).digest()
+        packed = struct.pack(f"<H{ROWS_PER_BAND}Q", band, *rows)
+        digest = hashlib.blake2b(packed, digest_size=8).digest()
         keys.append((band, int.from_bytes(digest, "little") >> 1))
     return keys

@@ -51,59 +51,75 @@ def link_written(
     link_articles(conn, sorted(set(ids)))
 
 
+# Built once: per-article statements differ only in their bound values.
+_BODY = sa.select(ARTICLES.c.text, ARTICLES.c.content_hash, ARTICLES.c.cluster_id).where(
+    ARTICLES.c.id == sa.bindparam("article_id")
+)
+_SAME_BODY = sa.select(ARTICLES.c.id).where(
+    ARTICLES.c.content_hash == sa.bindparam("content_hash"),
+    ARTICLES.c.id != sa.bindparam("article_id"),
+)
+_CANDIDATES = sa.select(SIGNATURES.c.article_id, SIGNATURES.c.minhash).where(
+    SIGNATURES.c.article_id.in_(
+        sa.select(BANDS.c.article_id)
+        .where(BANDS.c.bucket.in_(sa.bindparam("buckets", expanding=True)))
+        .distinct()
+    ),
+    SIGNATURES.c.article_id != sa.bindparam("article_id"),
+)
+
+_DELETE_BANDS = sa.delete(BANDS).where(BANDS.c.article_id == sa.bindparam("article_id"))
+_DELETE_SIGNATURE = sa.delete(SIGNATURES).where(
+    SIGNATURES.c.article_id == sa.bindparam("article_id")
+)
+_INSERT_SIGNATURE = sa.insert(SIGNATURES)
+_INSERT_BANDS = sa.insert(BANDS)
+
+
 def link_articles(conn: Connection, article_ids: Iterable[int]) -> None:
     """(Re)compute the signature of each article and place it in its story cluster."""
     now = datetime.now(UTC)
     for article_id in article_ids:
-        row = conn.execute(
-            sa.select(ARTICLES.c.text, ARTICLES.c.content_hash, ARTICLES.c.cluster_id).where(
-                ARTICLES.c.id == article_id
-            )
-        ).first()
+        row = conn.execute(_BODY, {"article_id": article_id}).first()
         if row is None:
             continue
         sig = signature(row.text)
-        _store_signature(conn, article_id, sig, now)
-        related = _exact_duplicates(conn, article_id, row.content_hash)
-        related |= _near_duplicates(conn, article_id, sig)
+        keys = band_keys(sig)
+        _store_signature(conn, article_id, sig, keys, now)
+        related = set(
+            conn.execute(
+                _SAME_BODY, {"content_hash": row.content_hash, "article_id": article_id}
+            ).scalars()
+        )
+        if keys:
+            candidates = conn.execute(
+                _CANDIDATES, {"buckets": [bucket for _, bucket in keys], "article_id": article_id}
+            )
+            related |= {
+                other
+                for other, minhash in candidates
+                if similarity(sig, Signature.from_bytes(minhash)) >= NEAR_DUPLICATE
+            }
         _place(conn, article_id, row.cluster_id, related, now)
 
 
-def _store_signature(conn: Connection, article_id: int, sig: Signature, now: datetime) -> None:
-    conn.execute(sa.delete(BANDS).where(BANDS.c.article_id == article_id))
-    conn.execute(sa.delete(SIGNATURES).where(SIGNATURES.c.article_id == article_id))
+def _store_signature(
+    conn: Connection,
+    article_id: int,
+    sig: Signature,
+    keys: list[tuple[int, int]],
+    now: datetime,
+) -> None:
+    conn.execute(_DELETE_BANDS, {"article_id": article_id})
+    conn.execute(_DELETE_SIGNATURE, {"article_id": article_id})
     conn.execute(
-        sa.insert(SIGNATURES).values(article_id=article_id, minhash=sig.to_bytes(), computed_at=now)
+        _INSERT_SIGNATURE, {"article_id": article_id, "minhash": sig.to_bytes(), "computed_at": now}
     )
-    keys = band_keys(sig)
     if keys:
         conn.execute(
-            sa.insert(BANDS),
+            _INSERT_BANDS,
             [{"band": band, "bucket": bucket, "article_id": article_id} for band, bucket in keys],
         )
-
-
-def _exact_duplicates(conn: Connection, article_id: int, content_hash: str) -> set[int]:
-    query = sa.select(ARTICLES.c.id).where(
-        ARTICLES.c.content_hash == content_hash, ARTICLES.c.id != article_id
-    )
-    return set(conn.execute(query).scalars())
-
-
-def _near_duplicates(conn: Connection, article_id: int, sig: Signature) -> set[int]:
-    keys = band_keys(sig)
-    if not keys:
-        return set()
-    in_a_bucket = sa.or_(*(sa.and_(BANDS.c.band == b, BANDS.c.bucket == k) for b, k in keys))
-    candidates = sa.select(SIGNATURES.c.article_id, SIGNATURES.c.minhash).where(
-        SIGNATURES.c.article_id.in_(sa.select(BANDS.c.article_id).where(in_a_bucket).distinct()),
-        SIGNATURES.c.article_id != article_id,
-    )
-    return {
-        other
-        for other, minhash in conn.execute(candidates)
-        if similarity(sig, Signature.from_bytes(minhash)) >= NEAR_DUPLICATE
-    }
 
 
 def _place(

@@ -213,8 +213,8 @@ class SignatureBandRow(Base):
 
     __tablename__ = "article_signature_bands"
 
-    band: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
     bucket: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(
         sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    band: Mapped[int] = mapped_column(sa.SmallInteger)

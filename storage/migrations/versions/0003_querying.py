@@ -134,18 +134,16 @@ def upgrade() -> None:
     )
     op.create_table(
         "article_signature_bands",
-        sa.Column("band", sa.SmallInteger(), nullable=False),
         sa.Column("bucket", sa.BigInteger(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("band", sa.SmallInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["article_id"],
             ["articles.id"],
             name=op.f("fk_article_signature_bands_article_id_articles"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "band", "bucket", "article_id", name=op.f("pk_article_signature_bands")
-        ),
+        sa.PrimaryKeyConstraint("bucket", "article_id", name=op.f("pk_article_signature_bands")),
     )
     op.create_index(
         op.f("ix_article_signature_bands_article_id"), "article_signature_bands", ["article_id"]
