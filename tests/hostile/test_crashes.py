@@ -102,3 +102,40 @@ def test_pause_with_sigint_and_resume_from_the_job_directory_fetches_each_page_o
     assert [r.status for r in runs] == ["interrupted", "finished"]
     assert sum(r.articles_new for r in runs) == 12
     assert runs[1].stats and runs[1].stats.get("resumed_from") == runs[0].id
+
+
+def test_kill_9_with_a_job_directory_loses_nothing_on_resume(
+    hostile: HostileServer, tmp_path: Path, db_url: str
+) -> None:
+    # The job directory's "seen" list is only trusted after a clean stop; after SIGKILL the
+    # resumed crawl fetches again whatever it cannot vouch for (stored pages: "unchanged").
+    paths = add_articles(hostile, 9)
+    fast, slow = paths[:5], paths[5:]
+    hostile.delays.update({p: 60.0 for p in slow})
+    config = tmp_path / "sources.toml"
+    config.write_text(feed_source("news", hostile.base_url, *paths))
+    with Database.open(db_url):
+        pass
+    settings = {
+        "WARTA_STORE_BATCH_SIZE": str(BATCH),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+        "JOBDIR": str(tmp_path / "job"),
+    }
+    proc = start_crawl(config, db_url, settings=settings)
+    try:
+        wait_for(lambda: all(hostile.fetched(p) for p in paths), what="every page asked")
+        wait_for(lambda: count(db_url) >= BATCH, what="one committed batch")
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    assert count(db_url) == BATCH  # the other fast pages were fetched, not committed
+
+    hostile.delays.clear()
+    result = crawl(config, db_url, settings=settings)
+    assert result.returncode == 0, result.log[-3000:]
+    assert count(db_url) == 9
+    for path in fast:
+        assert hostile.fetched(path) >= 1, path
+    with Database.open(db_url) as db:
+        latest = db.list_runs()[0]
+    assert latest.status == "finished" and latest.articles_new == 9 - BATCH, latest
