@@ -112,14 +112,14 @@ class _PgQuery:
         return sa.case(*((config == _regconfig(c), self.tsquery(c)) for c in self.configs))
 
 
-def _matching(conn: Connection, plan: Plan) -> sa.Select[Any]:
+def _matching(conn: Connection, plan: Plan, *, window: bool) -> sa.Select[Any]:
     """(id, score, when) of every article the plan selects; score: higher is better."""
     conditions = plan.filters.conditions(conn.dialect.name)
     if plan.query is None:
         return sa.select(ARTICLES.c.id, sa.null().label("score"), when_key.label("when")).where(
             *conditions
         )
-    windowed = plan.sort == "relevance"
+    windowed = window and plan.sort == "relevance"
     if conn.dialect.name == "postgresql":
         return _pg_matching(plan.query, plan.filters, conditions, windowed=windowed)
     match = sa.text("articles_fts MATCH :fts_query").bindparams(fts_query=plan.query.to_fts5())
@@ -137,8 +137,8 @@ def _matching(conn: Connection, plan: Plan) -> sa.Select[Any]:
     if not windowed:
         return query
     # FTS5 walks its matches in rowid order, so bm25() runs for the window's rows only.
-    window = query.order_by(FTS.c.rowid.desc()).limit(RANK_WINDOW).subquery("window")
-    return sa.select(window.c.id, window.c.score, window.c.when)
+    recent = query.order_by(FTS.c.rowid.desc()).limit(RANK_WINDOW).subquery("recent")
+    return sa.select(recent.c.id, recent.c.score, recent.c.when)
 
 
 def _pg_matching(
@@ -162,9 +162,13 @@ def _pg_matching(
     return sa.select(hits.c.id, score.label("score"), hits.c.when)
 
 
-def ranked(conn: Connection, plan: Plan) -> sa.Subquery:
-    """(id, score, when, duplicates) per hit; with dedupe, the earliest of each story."""
-    matching = _matching(conn, plan)
+def ranked(conn: Connection, plan: Plan, *, window: bool = False) -> sa.Subquery:
+    """(id, score, when, duplicates) per hit; with dedupe, the earliest of each story.
+
+    ``window``: rank only the RANK_WINDOW most recently stored matches (for one page of a
+    search; streams of every hit never use it).
+    """
+    matching = _matching(conn, plan, window=window)
     if not plan.dedupe:
         return matching.add_columns(sa.literal(0).label("duplicates")).subquery("ranked")
     # Matches first, materialized: SQLite cannot call bm25() under a window function.
@@ -203,7 +207,11 @@ def _order(hits: sa.Subquery, plan: Plan) -> list[sa.ColumnElement[Any]]:
 
 
 def search(conn: Connection, plan: Plan, *, limit: int | None, offset: int = 0) -> list[SearchHit]:
-    """One page of hits, best first, each with its article and a highlighted snippet."""
+    """One page of hits, best first, each with its article and a highlighted snippet.
+
+    With a ``limit``, hits by relevance come from the RANK_WINDOW most recently stored
+    matches (pages reach that far); ``limit=None`` ranks every match.
+    """
     if plan.query is not None and plan.query.is_empty:
         return []
     if plan.query is not None and conn.dialect.name == "postgresql":
@@ -211,7 +219,8 @@ def search(conn: Connection, plan: Plan, *, limit: int | None, offset: int = 0) 
         # language filter it picks a sequential scan that decompresses every document
         # (six times slower than the GIN index). For this transaction only.
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    hits = ranked(conn, plan)
+    # Every page of one search uses the same window, so paging neither skips nor repeats.
+    hits = ranked(conn, plan, window=limit is not None)
     page = conn.execute(
         sa.select(hits.c.id, hits.c.score, hits.c.duplicates)
         .order_by(*_order(hits, plan))

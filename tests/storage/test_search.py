@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from storage import migrate
+from storage import search as search_module
 from storage.database import Database
 from storage.records import PageRecord, SearchHit
 from storage.search_syntax import QuerySyntaxError, parse_query
@@ -128,6 +129,22 @@ def test_like_wildcards_in_filters_match_literally(corpus: Database) -> None:
     assert corpus.search(None, author="100%%sure") == []
     assert corpus.search(None, author="%") != [] and len(corpus.search(None, author="%")) == 1
     assert corpus.search(None, tag="%") == []
+
+
+def test_rank_window_limits_pages_never_streams(
+    db: Database, record: MakeRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
+    # Stored first, so outside a window of the 3 newest matches, but the best match.
+    db.store_batch([record(1, title="Robot robot", text="Robot robot robot robot.")])
+    db.store_batch([record(n, text=f"One robot among many other words {n}.") for n in range(2, 7)])
+    assert _names(db.search("robot", limit=None))[0] == "1"  # every match ranked
+    page = _names(db.search("robot", limit=2))
+    assert "1" not in page and set(page) <= {"4", "5", "6"}
+    rest = _names(db.search("robot", limit=2, offset=2))
+    assert len(rest) == 1 and set(page + rest) == {"4", "5", "6"}  # pages stay in the window
+    streamed = [a.canonical_url for a in db.articles("robot")]
+    assert len(streamed) == 6 and streamed[0].endswith("/1")  # streams rank every match
 
 
 def test_limit_and_offset_page_through_hits(corpus: Database) -> None:
