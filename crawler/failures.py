@@ -36,6 +36,11 @@ def classify_failure(failure: Failure, request: Request) -> tuple[str, str]:
     if isinstance(value, DownloadCancelledError) and (not str(value) or "max size" in str(value)):
         # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE without a message.
         return st.ERRORS_TOO_LARGE, f"too large: {request.url} (beyond DOWNLOAD_MAXSIZE)"
+    if "HeaderSectionTooLarge" in str(value):  # wrapped in Twisted's ResponseFailed
+        return (
+            st.ERRORS_TOO_LARGE,
+            f"too large: headers beyond WARTA_MAX_HEADER_BYTES: {request.url}",
+        )
     kind = failure.type.__name__ if failure.type else "error"
     return st.ERRORS_DOWNLOAD, f"{kind}: {value} for {request.url}{_gave_up(request)}"
 

@@ -45,6 +45,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # the same cap applies to decompressed bodies (gzip/deflate/br/zstd bombs).
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Status line + headers of one response (Scrapy has no such cap; see crawler/download.py).
+WARTA_MAX_HEADER_BYTES = 256 * 1024
 # Whole download (connect to last byte): a tarpit costs at most 20 s x (RETRY_TIMES + 1).
 DOWNLOAD_TIMEOUT = 20
 RETRY_TIMES = 2
@@ -59,7 +61,15 @@ CLOSESPIDER_TIMEOUT = 30 * 60
 # --- no remote control, no side outputs, only http(s) ----------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_HANDLERS = {
+    "file": None,
+    "data": None,
+    "ftp": None,
+    "s3": None,
+    # Scrapy's HTTP/1.1 handler plus a cap on response headers (crawler/download.py).
+    "http": "crawler.download.LimitedHTTP11DownloadHandler",
+    "https": "crawler.download.LimitedHTTP11DownloadHandler",
+}
 # Checks the address every connection goes to against WARTA_ALLOW_NETWORKS (DNS rebinding).
 TWISTED_DNS_RESOLVER = "crawler.guards.GuardedResolver"
 FEEDS: dict[str, dict[str, str]] = {}

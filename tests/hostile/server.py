@@ -259,6 +259,18 @@ def _big(h: Handler, path: str, q: dict[str, str]) -> None:
     h.send(200, filler, HTML, length=path.endswith("with-length"))
 
 
+def _header_flood(h: Handler, path: str, q: dict[str, str]) -> None:
+    """A status line, then header lines as fast as the socket takes them, never a body."""
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+    line = b"X-Flood: " + b"a" * 90 + b"\r\n"
+    chunk = line * 10_000  # ~1 MB
+    deadline = time.monotonic() + TARPIT_SECONDS
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        while time.monotonic() < deadline:
+            h.wfile.write(chunk)
+    h.close_connection = True
+
+
 def _tarpit(h: Handler, path: str, q: dict[str, str]) -> None:
     """Headers at once, then one byte every 0.2 s: never done, never idle long."""
     h.send_response(200)
@@ -366,6 +378,7 @@ ROUTES: dict[str, Route] = {
     "/big/with-length": _big,
     "/big/no-length": _big,
     "/tarpit": _tarpit,
+    "/headers/flood": _header_flood,
     "/retry/unavailable": _unavailable,
     "/retry/after-long": _retry_after_long,
     "/missing": _missing,

@@ -31,6 +31,7 @@ SIZE_SOURCES: dict[str, tuple[str, ...]] = {
     **{f"bomb-{enc}": (f"/bomb/{enc}",) for enc in BOMB_ENCODINGS},
     "big-with-length": ("/big/with-length",),
     "big-no-length": ("/big/no-length",),
+    "header-flood": ("/headers/flood",),
 }
 SOURCES: dict[str, tuple[str, ...]] = {
     "tarpit": ("/tarpit",),
@@ -156,8 +157,8 @@ def test_decompression_bomb_is_dropped_and_counted(size: NetworkCrawl, encoding:
 
 
 def test_bombs_and_big_bodies_keep_peak_memory_under_300_mb(size: NetworkCrawl) -> None:
-    # Four 1 GiB bombs, a 1 GiB sitemap, two 12 MB bodies and two billion-laughs documents
-    # went through this crawl process.
+    # Four 1 GiB bombs, a 1 GiB sitemap, two 12 MB bodies, two billion-laughs documents and
+    # an endless header section went through this crawl process.
     assert size.result.peak_rss_mb < 300, size.result.peak_rss_mb
 
 
@@ -184,6 +185,13 @@ def test_xml_entity_bombs_do_not_expand(size: NetworkCrawl, source: str) -> None
         assert run["errors"] == 1 and "HTTP 404" in run["error_message"], run
     else:  # the sitemap's only URL holds the entity: skipped
         assert (run["errors"], run["pages"]) == (0, 1), run
+
+
+def test_endless_response_headers_are_cut_off(size: NetworkCrawl) -> None:
+    # Without WARTA_MAX_HEADER_BYTES, Twisted keeps every header line: ~100 MB a second.
+    run = run_of(size, "header-flood")
+    assert stat(run, "errors/too_large") == 1, run
+    assert "headers beyond" in run["error_message"]
 
 
 # --- time: tarpits ---------------------------------------------------------------------------
