@@ -8,6 +8,7 @@ and related-post lists are skipped: their bylines and dates belong to other text
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -55,20 +56,14 @@ NOT_ELSEWHERE = _xpath("boolean(self::*[not({elsewhere})])")
 # Elements whose own first text may open a credit line; scanned in Python, which is ten
 # times cheaper here than an XPath string test on every text node (scripts included).
 CREDIT_TAGS = ("p", "div", "span", "i", "em", "small", "b", "strong", "address", "li", "td")
-BYLINES = (
-    _xpath("//*[contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"),
-    _xpath(
-        "//body//*[contains(@class, 'byline') or contains(@class, 'author')"
-        " or contains(@id, 'author') or contains(@class, 'penulis') or contains(@id, 'penulis')"
-        " or contains(@class, 'reporter') or contains(@class, 'writer')"
-        " or contains(@class, 'vcard')][not({elsewhere})]"
-    ),
-    _xpath(
-        "//a[contains(@href, '/author/') or contains(@href, '/authors/')"
-        " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
-    ),
-    _xpath("//address[not({elsewhere})]"),
+REL_AUTHORS = _xpath(
+    "//*[contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"
 )
+AUTHOR_LINKS = _xpath(
+    "//a[contains(@href, '/author/') or contains(@href, '/authors/')"
+    " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
+)
+ADDRESSES = _xpath("//address[not({elsewhere})]")
 PUBLISHED_ATTRS = (
     _xpath(
         "//time[@datetime][contains(@class, 'published') or contains(@class, 'entry-date')"
@@ -83,53 +78,56 @@ PUBLISHED_ATTRS = (
         " or name()='data-date']"
     ),
 )
-PUBLISHED_TEXTS = (
-    _xpath(
-        "//body//*[contains(@class, 'publish') or contains(@class, 'date')"
-        " or contains(@class, 'time') or contains(@class, 'tanggal')"
-        " or contains(@class, 'posted-on') or contains(@class, 'meta')"
-        " or contains(@class, 'byline')]"
-        "[not(contains(@class, 'update') or contains(@class, 'modif'))][not({elsewhere})]"
-    ),
-    _xpath("//time[not({elsewhere})]"),
-)
+TIMES = _xpath("//time[not({elsewhere})]")
 MODIFIED_ATTRS = (
     _xpath(
         "//time[@datetime][contains(@class, 'updated') or contains(@class, 'modified')]"
         "[not({elsewhere})]/@datetime"
     ),
 )
-MODIFIED_TEXTS = (
-    _xpath(
-        "//body//*[contains(@class, 'updated') or contains(@class, 'modified')"
-        " or contains(@class, 'diperbarui')][not({elsewhere})]"
-    ),
+REL_TAGS = _xpath(
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
+    "[not(contains(@rel, 'category'))][not({elsewhere})]"
 )
-TAG_LINKS = (
-    _xpath(
-        "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
-        "[not(contains(@rel, 'category'))][not({elsewhere})]"
-    ),
-    _xpath(
-        "//*[contains(@class, 'post-tags') or contains(@class, 'tags-links')"
-        " or contains(@class, 'tag-list') or contains(@class, 'article-tags')"
-        " or contains(@class, 'tags') or contains(@class, 'topik')][not({elsewhere})]//a"
-    ),
+REL_CATEGORIES = _xpath(
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
 )
-SECTION_LINKS = (
-    _xpath(
-        "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
-    ),
-    _xpath(
-        "//*[contains(@class, 'entry-category') or contains(@class, 'post-category')"
-        " or contains(@class, 'cat-links') or contains(@class, 'td-category')"
-        " or contains(@class, 'article-section') or contains(@class, 'kicker')]"
-        "[not({elsewhere})]//a"
-    ),
+
+# Class (and id) words that mark a field's elements, matched as substrings like XPath's
+# contains(). They are looked up in one pass over the page's class/id values (see
+# ClassIndex): one XPath per field, each testing several contains() on every element,
+# cost ten times more.
+BYLINE_CLASSES = ("byline", "author", "penulis", "reporter", "writer", "vcard")
+BYLINE_IDS = ("author", "penulis")
+PUBLISHED_CLASSES = ("publish", "date", "time", "tanggal", "posted-on", "meta", "byline")
+NOT_PUBLISHED_CLASSES = ("update", "modif")
+MODIFIED_CLASSES = ("updated", "modified", "diperbarui")
+TAG_CLASSES = ("post-tags", "tags-links", "tag-list", "article-tags", "tags", "topik")
+SECTION_CLASSES = (
+    "entry-category",
+    "post-category",
+    "cat-links",
+    "td-category",
+    "article-section",
+    "kicker",
 )
 # The last breadcrumb link before the article itself names its section.
-_CRUMBS = "contains(@class, 'breadcrumb') or contains(@class, 'crumbs') or @id = 'breadcrumbs'"
-BREADCRUMB_LINKS = _xpath(f"//*[{_CRUMBS}][not(ancestor::*[{_CRUMBS}])]//a")
+CRUMB_CLASSES = ("breadcrumb", "crumbs")
+CRUMB_ID = "breadcrumbs"
+_ANY_CLASS = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in (
+            *BYLINE_CLASSES,
+            *PUBLISHED_CLASSES,
+            *MODIFIED_CLASSES,
+            *TAG_CLASSES,
+            *SECTION_CLASSES,
+            *CRUMB_CLASSES,
+        )
+    )
+)
+_ANY_ID = re.compile("|".join(re.escape(word) for word in (*BYLINE_IDS, CRUMB_ID)))
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
@@ -169,6 +167,13 @@ class PageDom:
     def __init__(self, tree: lxml.html.HtmlElement) -> None:
         self.tree = tree
         self._itemprops: dict[str, lxml.html.HtmlElement] | None = None
+        self._classes: ClassIndex | None = None
+
+    @property
+    def classes(self) -> ClassIndex:
+        if self._classes is None:
+            self._classes = ClassIndex(self.tree)
+        return self._classes
 
     def heading(self) -> str | None:
         for xpath in HEADINGS:
@@ -211,11 +216,16 @@ class PageDom:
 
     def bylines(self) -> Iterator[str]:
         """Short texts that may credit the author, most trusted first."""
-        for xpath in BYLINES:
-            for element in xpath(self.tree):
-                text = _short_text(element, MAX_BYLINE_CHARS)
-                if text:
-                    yield text
+        sources = itertools.chain(
+            REL_AUTHORS(self.tree),
+            self.classes.matching(BYLINE_CLASSES, BYLINE_IDS, body_only=True),
+            AUTHOR_LINKS(self.tree),
+            ADDRESSES(self.tree),
+        )
+        for element in sources:
+            text = _short_text(element, MAX_BYLINE_CHARS)
+            if text:
+                yield text
         yield from self.credit_lines()
 
     def credit_lines(self) -> Iterator[str]:
@@ -229,29 +239,39 @@ class PageDom:
                 yield text
 
     def published_dates(self) -> Iterator[str]:
-        yield from _attr_then_text(self.tree, PUBLISHED_ATTRS, PUBLISHED_TEXTS)
+        texts = itertools.chain(
+            self.classes.matching(
+                PUBLISHED_CLASSES, body_only=True, excluded=NOT_PUBLISHED_CLASSES
+            ),
+            TIMES(self.tree),
+        )
+        yield from _attr_then_text(self.tree, PUBLISHED_ATTRS, texts)
         # "Oleh Budi - Senin, 17 Februari 2025 09:00 WIB": credit lines often carry the date.
         yield from self.credit_lines()
 
     def modified_dates(self) -> Iterator[str]:
-        yield from _attr_then_text(self.tree, MODIFIED_ATTRS, MODIFIED_TEXTS)
+        texts = self.classes.matching(MODIFIED_CLASSES, body_only=True)
+        yield from _attr_then_text(self.tree, MODIFIED_ATTRS, texts)
 
     def tag_links(self) -> list[str]:
-        for xpath in TAG_LINKS:
-            tags = [text for text in (_text(e) for e in xpath(self.tree)) if text]
+        for links in (lambda: REL_TAGS(self.tree), lambda: self.classes.links(TAG_CLASSES)):
+            tags = [text for text in (_text(e) for e in links()) if text]
             if tags:
                 return tags[:MAX_TAGS]
         return []
 
     def section(self, skip: Iterable[str] = ()) -> str | None:
         """The article's category link, else its last breadcrumb step (not home, not ``skip``)."""
-        for xpath in SECTION_LINKS:
-            for element in xpath(self.tree):
+        for links in (
+            lambda: REL_CATEGORIES(self.tree),
+            lambda: self.classes.links(SECTION_CLASSES),
+        ):
+            for element in links():
                 text = _text(element)
                 if text:
                     return text
         ignored = {name.casefold() for name in skip} | NAVIGATION_WORDS
-        crumbs = [_text(element) for element in BREADCRUMB_LINKS(self.tree)]
+        crumbs = [_text(element) for element in self.classes.breadcrumb_links()]
         for text in reversed(crumbs):
             if text and text.casefold() not in ignored and len(text) <= MAX_SECTION_CHARS:
                 return text
@@ -261,13 +281,80 @@ class PageDom:
 def _attr_then_text(
     tree: lxml.html.HtmlElement,
     attrs: tuple[etree.XPath, ...],
-    texts: tuple[etree.XPath, ...],
+    texts: Iterable[lxml.html.HtmlElement],
 ) -> Iterator[str]:
     for xpath in attrs:
         for value in xpath(tree):
             yield str(value)
-    for xpath in texts:
-        for element in xpath(tree):
-            text = _short_text(element, MAX_DATE_CHARS)
-            if text:
-                yield text
+    for element in texts:
+        text = _short_text(element, MAX_DATE_CHARS)
+        if text:
+            yield text
+
+
+class ClassIndex:
+    """The page's elements whose class or id holds a word some DOM lookup searches for, in
+    document order, read in one pass; each lookup then filters this short list."""
+
+    def __init__(self, tree: lxml.html.HtmlElement) -> None:
+        # (element, class, id, strictly inside <body>)
+        self.entries: list[tuple[lxml.html.HtmlElement, str, str, bool]] = []
+        in_body = False
+        for element in tree.iter(etree.Element):
+            if element.tag == "body":
+                # lxml's HTML tree is html > head, body: every element after the body
+                # element in document order is inside it.
+                in_body = True
+                inside = False
+            else:
+                inside = in_body
+            classes = element.get("class") or ""
+            ident = element.get("id") or ""
+            if (classes and _ANY_CLASS.search(classes)) or (ident and _ANY_ID.search(ident)):
+                self.entries.append((element, classes, ident, inside))
+
+    def matching(
+        self,
+        classes: tuple[str, ...],
+        ids: tuple[str, ...] = (),
+        *,
+        body_only: bool = False,
+        excluded: tuple[str, ...] = (),
+    ) -> Iterator[lxml.html.HtmlElement]:
+        """Elements (not in comments, sidebars...) whose class or id contains a word."""
+        for element, names, ident, inside in self.entries:
+            if body_only and not inside:
+                continue
+            if not (_contains_any(names, classes) or _contains_any(ident, ids)):
+                continue
+            if _contains_any(names, excluded) or not NOT_ELSEWHERE(element):
+                continue
+            yield element
+
+    def links(self, classes: tuple[str, ...]) -> list[lxml.html.HtmlElement]:
+        """Links inside the elements whose class contains a word, in document order."""
+        return _links_under(list(self.matching(classes)))
+
+    def breadcrumb_links(self) -> list[lxml.html.HtmlElement]:
+        crumbs = [
+            element
+            for element, names, ident, _ in self.entries
+            if _contains_any(names, CRUMB_CLASSES) or ident == CRUMB_ID
+        ]
+        return _links_under(crumbs)
+
+
+def _contains_any(value: str, words: tuple[str, ...]) -> bool:
+    return any(word in value for word in words)
+
+
+def _links_under(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """<a> descendants of ``elements`` (document order), each once: an element inside
+    another of the list adds nothing (XPath's ``//*[...]//a`` union)."""
+    chosen = set(elements)
+    links: list[lxml.html.HtmlElement] = []
+    for element in elements:
+        if any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue
+        links.extend(element.iterdescendants("a"))
+    return links
