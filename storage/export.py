@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
 from typing import IO, Any
 
 from storage.records import SearchHit, StoredArticle
@@ -52,10 +53,24 @@ def write_jsonl(
     return count
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list | dict):
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
+# a leading apostrophe makes it plain text there and is the common, visible convention.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: lists/mappings JSON-encoded (they round-trip), dates ISO 8601, and
+    text that a spreadsheet would run as a formula prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
 
 
 def write_csv(
@@ -68,7 +83,7 @@ def write_csv(
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row))
             writer.writeheader()
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         count += 1
     return count
 

@@ -24,6 +24,8 @@ from typing import Any, Literal, TypeVar
 
 import click
 
+from storage.export import csv_cell
+
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,14 +153,8 @@ def short_datetime(value: object) -> str:
 
 
 def csv_value(value: object) -> str:
-    """CSV cells are flat: lists and mappings are JSON-encoded so they round-trip."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple | dict):
-        return dumps(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
+    """CSV cells are flat and inert: the one rule export uses too (storage.export.csv_cell)."""
+    return csv_cell(value)
 
 
 # --- rendering --------------------------------------------------------------------

@@ -179,12 +179,11 @@ def test_cli_json_and_show_carry_the_payload_as_data(content: ContentCrawl) -> N
     assert "\x1b" not in json.dumps(shown)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NEEDS FIX in warta/output.py csv_value: cells starting with = + - @ are not "
-    "neutralised (CSV formula injection when opened in a spreadsheet)",
-)
 def test_cli_csv_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
     from warta.output import csv_value
 
-    assert not csv_value('=HYPERLINK("https://evil.example","click")').startswith("=")
+    for payload in ('=HYPERLINK("https://evil.example","click")', "+1+cmd", "-2+3", "@SUM(A1)"):
+        assert csv_value(payload) == "'" + payload
+    assert csv_value("Model launch = big news") == "Model launch = big news"
+    assert csv_value(["a", "b"]) == '["a", "b"]'
+    assert csv_value(-3) == "-3"  # numbers are data, not formulas
