@@ -102,13 +102,19 @@ class RunCounts(TypedDict):
 def run_counts(stats: StatsCollector, source: str, reason: str) -> RunCounts:
     """The finish_run fields of one source, from the stats counters."""
     samples = stats.get_value(st.source_key(source, "error_samples"), [])
+    pages = st.source_value(stats, source, st.PAGES)
+    errors = st.source_errors(stats, source)
+    status = run_status(reason)
+    if status == "finished" and pages == 0 and errors:
+        # nothing could be fetched (refused, unreachable, DNS): not a successful crawl
+        status = "failed"
     return RunCounts(
-        status=run_status(reason),
-        pages=st.source_value(stats, source, st.PAGES),
+        status=status,
+        pages=pages,
         articles_new=st.source_value(stats, source, "articles/new"),
         articles_updated=st.source_value(stats, source, "articles/updated"),
         articles_unchanged=st.source_value(stats, source, "articles/unchanged"),
-        errors=st.source_errors(stats, source),
+        errors=errors,
         stats=st.source_stats(stats, source),
         error_message="; ".join(samples) or None,
     )

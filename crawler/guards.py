@@ -137,7 +137,11 @@ class NetworkGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NetworkGuardMiddleware:
         assert crawler.stats is not None
-        return cls(crawler.stats, allowed_networks(crawler.settings))
+        allowed = allowed_networks(crawler.settings)
+        # The resolver is built once per process from the process's settings; a crawler's
+        # own allowlist (a source's `allow_networks`) must reach it too.
+        GuardedResolver.allow(allowed)
+        return cls(crawler.stats, allowed)
 
     async def process_request(self, request: Request) -> None:
         parsed = urlparse_cached(request)
@@ -176,6 +180,8 @@ class GuardedResolver(CachingThreadedResolver):
     """Scrapy's caching resolver, refusing answers in refused networks (DNS rebinding)."""
 
     allowed: tuple[IPNetwork, ...] = ()
+    # Networks the crawlers of this process allow (one resolver serves every crawler).
+    crawler_allowed: tuple[IPNetwork, ...] = ()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, reactor: ReactorBase) -> GuardedResolver:
@@ -183,11 +189,16 @@ class GuardedResolver(CachingThreadedResolver):
         resolver.allowed = allowed_networks(crawler.settings)
         return resolver
 
+    @classmethod
+    def allow(cls, networks: Sequence[IPNetwork]) -> None:
+        cls.crawler_allowed = tuple(dict.fromkeys((*cls.crawler_allowed, *networks)))
+
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         return super().getHostByName(name, timeout).addCallback(self._check, name)
 
     def _check(self, address: Any, name: str) -> Any:
-        reason = refused_reason(ipaddress.ip_address(address), self.allowed)
+        allowed = (*self.allowed, *self.crawler_allowed)
+        reason = refused_reason(ipaddress.ip_address(address), allowed)
         if reason:
             raise DNSLookupError(f"{name} resolves to a refused {reason}")
         return address

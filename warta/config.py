@@ -21,6 +21,8 @@ File format (see warta/sources.example.toml for a commented example) -- one
                                        # anchored); required for kind "listing"
     remove_selectors = [".promo-box"]  # optional extra CSS selectors removed before extraction
     enabled = true                     # optional, default true
+    allow_networks = ["127.0.0.1/32"]  # optional CIDRs this source may reach although
+                                       # private/loopback addresses are refused (demo, intranet)
 
 ``schedule`` and ``every`` are mutually exclusive; a source with neither is only
 crawled on demand. Every problem found is reported, each as
@@ -31,6 +33,7 @@ crawled on demand. Every problem found is reported, each as
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 import tomllib
@@ -68,6 +71,9 @@ class Source:
     article_pattern: str | None = None
     remove_selectors: tuple[str, ...] = ()
     enabled: bool = True
+    # Networks (CIDRs) this source may reach although crawls refuse private and loopback
+    # addresses; for sites on an intranet or the local demo. Trusted operator config.
+    allow_networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,7 @@ class _SourceModel(BaseModel):
     article_pattern: str | None = None
     remove_selectors: list[str] = []
     enabled: bool = True
+    allow_networks: list[str] = []
 
     @field_validator("name")
     @classmethod
@@ -239,6 +246,17 @@ class _SourceModel(BaseModel):
     def _selectors(cls, v: list[str]) -> list[str]:
         return [_check_css(s) for s in v]
 
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        out = []
+        for cidr in v:
+            try:
+                out.append(str(ipaddress.ip_network(cidr.strip(), strict=False)))
+            except ValueError as exc:
+                raise ValueError(f"invalid network {cidr!r}: {exc}") from None
+        return out
+
     def to_source(self) -> Source:
         domains = self.allowed_domains
         if domains is None:
@@ -255,6 +273,7 @@ class _SourceModel(BaseModel):
             article_pattern=self.article_pattern,
             remove_selectors=tuple(self.remove_selectors),
             enabled=self.enabled,
+            allow_networks=tuple(self.allow_networks),
         )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from crawler.context import (
     source_for_url,
 )
 from crawler.failures import classify_failure
+from crawler.guards import ALLOW_ENV
 from crawler.items import ArticleHints, FetchedPage
 from crawler.sitemaps import NewsSitemap, sitemap_body
 from warta.config import Source
@@ -72,7 +74,21 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure()
+        spider.allow_source_networks(crawler)
         return spider
+
+    def allow_source_networks(self, crawler: Crawler) -> None:
+        """Add the crawled sources' `allow_networks` to the network guard's allowlist.
+
+        Settings are still mutable here (Scrapy freezes them after the spider is built),
+        so the guard middleware and resolver, built later, see the merged list.
+        """
+        extra = [n for s in self.sources.values() for n in s.allow_networks]
+        if not extra:
+            return
+        current = crawler.settings.get(ALLOW_ENV) or os.environ.get(ALLOW_ENV) or ""
+        merged = [n for n in (*current.split(","), *extra) if n.strip()]
+        crawler.settings.set(ALLOW_ENV, ",".join(dict.fromkeys(merged)), priority="spider")
 
     def configure(self) -> None:
         """Load the sources file and pick the sources; raises on an unknown source name."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import crawl
+from crawlrun import crawl, crawl_env
 
 from storage.database import Database
 from warta.demo import ARTICLE_COUNT, article_urls, config_text, disallowed_urls, serve
@@ -35,3 +35,38 @@ def test_demo_crawl_stores_every_served_article_and_nothing_disallowed(
         r.to_dict() for r in runs
     ]
     assert sum(r.articles_new for r in runs) == ARTICLE_COUNT
+
+
+def test_a_source_may_allow_its_own_network_without_the_environment(
+    tmp_path: Path, db_url: str
+) -> None:
+    """`warta demo config` output crawls as is: its sources allow loopback themselves."""
+    import subprocess
+    import sys
+
+    env = crawl_env(db_url)
+    del env["WARTA_ALLOW_NETWORKS"]
+    with serve(0) as server:
+        config = tmp_path / "demo.toml"
+        config.write_text(config_text(server.base_url))
+        done = subprocess.run(
+            [sys.executable, "-m", "warta", "--config", str(config), "crawl", "kabar-ai"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        blocked = config_text(server.base_url).replace('allow_networks = ["127.0.0.1/32"]', "")
+        config.write_text(blocked)
+        refused = subprocess.run(
+            [sys.executable, "-m", "warta", "--config", str(config), "crawl", "neuralwire"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert refused.returncode != 0
+    with Database.open(db_url) as db:
+        assert db.count_articles(source="kabar-ai") == 12
+        assert db.count_articles(source="neuralwire") == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import REPO, crawl, crawl_env, scrapy
+from crawlrun import REPO, crawl, crawl_env, scrapy
 from crawlsite import ARTICLES, GN_TITLE, PRIVATE_ARTICLE, SLOW_FEED, FixtureSite
 
 from storage.database import Database

@@ -113,6 +113,7 @@ def source_block(extra: str, name: str = "second", kind: str = "feed") -> str:
             "domain",
         ),
         ("", "rss", "sources[1].kind", 8, "'feed'"),
+        ('allow_networks = ["10.0.0.0/33"]\n', "feed", "sources[1].allow_networks", 10, "network"),
     ],
 )
 def test_errors_name_file_key_line_and_source(

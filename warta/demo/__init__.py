@@ -7,6 +7,7 @@ with serve() as server:                         # http://127.0.0.1:<free port>
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from warta.demo.server import DemoServer, serve
@@ -47,6 +48,13 @@ def _toml_str(value: str) -> str:
     return f'"{escaped}"'
 
 
+def _host_network(host: str) -> str:
+    try:
+        return str(ipaddress.ip_network(host))
+    except ValueError:  # a name such as localhost: the demo binds 127.0.0.1
+        return "127.0.0.1/32"
+
+
 def config_text(base_url: str, every_seconds: int | None = None) -> str:
     """A sources TOML (loadable by warta.config.load_config) for the demo at base_url."""
     base = base_url.rstrip("/")
@@ -63,6 +71,8 @@ def config_text(base_url: str, every_seconds: int | None = None) -> str:
             f"start_urls = [{_toml_str(base + site.start_path)}]",
             f"allowed_domains = [{_toml_str(host)}]",
             f"language = {_toml_str(site.language)}",
+            # crawls refuse loopback addresses unless a source allows them
+            f"allow_networks = [{_toml_str(_host_network(host))}]",
         ]
         if every_seconds is not None:
             lines.append(f"every = {int(every_seconds)}")
