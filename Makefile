@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean bench-extract
+.PHONY: demo test lint typecheck unit install clean bench-extract fuzz
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: lint typecheck unit
 
 bench-extract: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py $(or $(DATASET),../shared/eval/article-extraction-dev)
+
+# time-boxed atheris run of the extractor (FUZZ_SECONDS, default 60); crashes land in fuzz/crashes
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/fuzz_extract.py $(or $(FUZZ_SECONDS),60)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
