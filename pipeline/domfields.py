@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 import lxml.html
 from lxml import etree
 
+from pipeline.tagindex import TagIndex
+
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BYLINE_CHARS = 120
 MAX_DATE_CHARS = 100
@@ -40,13 +42,19 @@ def _xpath(expression: str) -> etree.XPath:
     return etree.XPath(expression.replace("{elsewhere}", _ELSEWHERE))
 
 
+def _test(predicates: str) -> etree.XPath:
+    """A test of one element (from the page's TagIndex) against XPath predicates."""
+    return _xpath(f"boolean(self::*{predicates})")
+
+
+# <h1> elements, in order of trust: //article//h1, //main//h1, a titled h1, any h1 outside
+# the site header.
 HEADINGS = (
-    _xpath("//article//h1[not({elsewhere})]"),
-    _xpath("//main//h1[not({elsewhere})]"),
-    _xpath("//h1[contains(@class, 'title') or contains(@class, 'headline')]"),
-    _xpath("//h1[not({elsewhere}) and not(ancestor::header[not(ancestor::article)])]"),
+    _test("[ancestor::article][not({elsewhere})]"),
+    _test("[ancestor::main][not({elsewhere})]"),
+    _test("[contains(@class, 'title') or contains(@class, 'headline')]"),
+    _test("[not({elsewhere}) and not(ancestor::header[not(ancestor::article)])]"),
 )
-TITLE_TAG = _xpath("//head/title | //title")
 ITEMPROPS = _xpath("//*[@itemprop]")
 MICRODATA_AUTHORS = _xpath(
     "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
@@ -63,27 +71,23 @@ AUTHOR_LINKS = _xpath(
     "//a[contains(@href, '/author/') or contains(@href, '/authors/')"
     " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
 )
-ADDRESSES = _xpath("//address[not({elsewhere})]")
-PUBLISHED_ATTRS = (
-    _xpath(
-        "//time[@datetime][contains(@class, 'published') or contains(@class, 'entry-date')"
-        " or contains(@class, 'pubdate') or @pubdate][not({elsewhere})]/@datetime"
+# <time datetime> elements that give the publication date, in order of trust.
+PUBLISHED_TIMES = (
+    _test(
+        "[@datetime][contains(@class, 'published') or contains(@class, 'entry-date')"
+        " or contains(@class, 'pubdate') or @pubdate][not({elsewhere})]"
     ),
-    _xpath(
-        "//time[@datetime][not(contains(@class, 'updated') or contains(@class, 'modified'))]"
-        "[not({elsewhere})]/@datetime"
-    ),
-    _xpath(
-        "//*[@data-published or @data-date][not({elsewhere})]/@*[name()='data-published'"
-        " or name()='data-date']"
+    _test(
+        "[@datetime][not(contains(@class, 'updated') or contains(@class, 'modified'))]"
+        "[not({elsewhere})]"
     ),
 )
-TIMES = _xpath("//time[not({elsewhere})]")
-MODIFIED_ATTRS = (
-    _xpath(
-        "//time[@datetime][contains(@class, 'updated') or contains(@class, 'modified')]"
-        "[not({elsewhere})]/@datetime"
-    ),
+DATA_DATES = _xpath(
+    "//*[@data-published or @data-date][not({elsewhere})]/@*[name()='data-published'"
+    " or name()='data-date']"
+)
+MODIFIED_TIME = _test(
+    "[@datetime][contains(@class, 'updated') or contains(@class, 'modified')][not({elsewhere})]"
 )
 REL_TAGS = _xpath(
     "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
@@ -164,8 +168,9 @@ def _value(element: lxml.html.HtmlElement) -> str:
 class PageDom:
     """Read-only lookups over one parsed page."""
 
-    def __init__(self, tree: lxml.html.HtmlElement) -> None:
+    def __init__(self, tree: lxml.html.HtmlElement, tags: TagIndex | None = None) -> None:
         self.tree = tree
+        self.tags = tags or TagIndex(tree)
         self._itemprops: dict[str, lxml.html.HtmlElement] | None = None
         self._classes: ClassIndex | None = None
 
@@ -176,15 +181,17 @@ class PageDom:
         return self._classes
 
     def heading(self) -> str | None:
-        for xpath in HEADINGS:
-            for element in xpath(self.tree):
-                text = _text(element)
-                if text:
-                    return text
+        headings = self.tags["h1"]
+        for test in HEADINGS:
+            for element in headings:
+                if test(element):
+                    text = _text(element)
+                    if text:
+                        return text
         return None
 
     def title_tag(self) -> str | None:
-        for element in TITLE_TAG(self.tree):
+        for element in self.tags["title"]:
             text = _text(element)
             if text:
                 return text
@@ -220,7 +227,7 @@ class PageDom:
             REL_AUTHORS(self.tree),
             self.classes.matching(BYLINE_CLASSES, BYLINE_IDS, body_only=True),
             AUTHOR_LINKS(self.tree),
-            ADDRESSES(self.tree),
+            (element for element in self.tags["address"] if NOT_ELSEWHERE(element)),
         )
         for element in sources:
             text = _short_text(element, MAX_BYLINE_CHARS)
@@ -239,19 +246,25 @@ class PageDom:
                 yield text
 
     def published_dates(self) -> Iterator[str]:
+        times = self.tags["time"]
+        values = itertools.chain(
+            *(_time_values(times, test) for test in PUBLISHED_TIMES),
+            (str(value) for value in DATA_DATES(self.tree)),
+        )
         texts = itertools.chain(
             self.classes.matching(
                 PUBLISHED_CLASSES, body_only=True, excluded=NOT_PUBLISHED_CLASSES
             ),
-            TIMES(self.tree),
+            (t for t in times if NOT_ELSEWHERE(t)),
         )
-        yield from _attr_then_text(self.tree, PUBLISHED_ATTRS, texts)
+        yield from _values_then_texts(values, texts)
         # "Oleh Budi - Senin, 17 Februari 2025 09:00 WIB": credit lines often carry the date.
         yield from self.credit_lines()
 
     def modified_dates(self) -> Iterator[str]:
+        values = _time_values(self.tags["time"], MODIFIED_TIME)
         texts = self.classes.matching(MODIFIED_CLASSES, body_only=True)
-        yield from _attr_then_text(self.tree, MODIFIED_ATTRS, texts)
+        yield from _values_then_texts(values, texts)
 
     def tag_links(self) -> list[str]:
         for links in (lambda: REL_TAGS(self.tree), lambda: self.classes.links(TAG_CLASSES)):
@@ -278,14 +291,17 @@ class PageDom:
         return None
 
 
-def _attr_then_text(
-    tree: lxml.html.HtmlElement,
-    attrs: tuple[etree.XPath, ...],
-    texts: Iterable[lxml.html.HtmlElement],
+def _time_values(times: list[lxml.html.HtmlElement], test: etree.XPath) -> Iterator[str]:
+    """The datetime values of the <time> elements that pass ``test`` (lazily)."""
+    for element in times:
+        if test(element):
+            yield element.get("datetime") or ""
+
+
+def _values_then_texts(
+    values: Iterable[str], texts: Iterable[lxml.html.HtmlElement]
 ) -> Iterator[str]:
-    for xpath in attrs:
-        for value in xpath(tree):
-            yield str(value)
+    yield from values
     for element in texts:
         text = _short_text(element, MAX_DATE_CHARS)
         if text:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
-from lxml import etree
 
+from pipeline.tagindex import TagIndex
 from pipeline.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,6 @@ ORG_TYPES = frozenset(
 )
 MAX_DEPTH = 12
 
-_SCRIPTS = etree.XPath(
-    "//script[contains(translate(@type, 'JSONLDAPIC', 'jsonldapic'), 'ld+json')]"
-)
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 _TAG = re.compile(r"<[^<>]{1,200}>")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
@@ -300,11 +297,15 @@ def _from_patterns(text: str) -> LinkedData:
     )
 
 
-def read_linked_data(tree: lxml.html.HtmlElement, page_url: str | None = None) -> LinkedData:
+def read_linked_data(
+    tree: lxml.html.HtmlElement, page_url: str | None = None, tags: TagIndex | None = None
+) -> LinkedData:
     """The article described by the page's JSON-LD; an empty LinkedData when there is none."""
     values: list[Any] = []
     broken: list[str] = []
-    for script in _SCRIPTS(tree):
+    for script in (tags or TagIndex(tree))["script"]:
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
         text = script.text or ""
         block = _load_block(text)
         if block is None:

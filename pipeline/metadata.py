@@ -32,6 +32,7 @@ from pipeline.encoding import clean_text
 from pipeline.jsonld import Credit, read_linked_data
 from pipeline.language import normalize_language, resolve_language
 from pipeline.metatags import MetaTags
+from pipeline.tagindex import TagIndex
 from pipeline.titles import clean_title
 from pipeline.urls import absolute_url, is_site_root, site_key
 
@@ -201,9 +202,10 @@ class _Fields:
         self.tree = tree
         self.url = url
         self.fetched_at = fetched_at
-        self.ld = read_linked_data(tree, url)
-        self.meta = MetaTags(tree)
-        self.page = dom.PageDom(tree)
+        tags = TagIndex(tree)  # one walk for the elements all three read
+        self.ld = read_linked_data(tree, url, tags)
+        self.meta = MetaTags(tree, tags)
+        self.page = dom.PageDom(tree, tags)
         self.site_name = _first(
             lambda: _site_name(self.meta.first("og:site_name")),
             lambda: _site_name(self.ld.website),

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import lxml.html
-from lxml import etree
 
-_METAS = etree.XPath("//meta[@content]")
-_LINKS = etree.XPath("//link[@href and @rel]")
+from pipeline.tagindex import TagIndex
 
 
 class MetaTags:
     """<meta> values by lower-cased name/property/http-equiv, microdata <meta itemprop>
     values and <link> hrefs by rel; every value kept, in page order."""
 
-    def __init__(self, tree: lxml.html.HtmlElement) -> None:
+    def __init__(self, tree: lxml.html.HtmlElement, tags: TagIndex | None = None) -> None:
         self.values: dict[str, list[str]] = {}
         self.itemprops: dict[str, list[str]] = {}
         self.links: dict[str, list[str]] = {}
-        for element in _METAS(tree):
+        tags = tags or TagIndex(tree)
+        for element in tags["meta"]:
             content = " ".join((element.get("content") or "").split())
             if not content:
                 continue
@@ -27,7 +26,9 @@ class MetaTags:
                     self.values.setdefault(key, []).append(content)
             for key in (element.get("itemprop") or "").lower().split():
                 self.itemprops.setdefault(key, []).append(content)
-        for element in _LINKS(tree):
+        for element in tags["link"]:
+            if element.get("href") is None:
+                continue
             for rel in (element.get("rel") or "").lower().split():
                 self.links.setdefault(rel, []).append(element.get("href") or "")
 
