@@ -83,6 +83,10 @@ _STAR_RUN = re.compile(
     r"(?:\d\s*(?:star|stars|bintang)\s*\d{1,3}\s*%\s*){2,}(?:\(?add your review\)?)?\s*$",
     re.IGNORECASE,
 )
+# Attributes markup_intent reads besides class and id.
+_RULE_ATTRIBUTES = frozenset(
+    {"role", "style", "rel", *(name for name, _ in rules.BOILERPLATE_ATTRIBUTES)}
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # All text of an element without building Python strings per node.
 _TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
@@ -180,24 +184,31 @@ def link_density(el: lxml.html.HtmlElement) -> float:
 
 def markup_intent(el: lxml.html.HtmlElement) -> str | None:
     """The boilerplate intent an element's class/id/role/attributes declare, if any."""
-    if el.tag in rules.PROTECTED_TAGS:
+    tag = el.tag
+    if tag in rules.PROTECTED_TAGS:
         return None
-    role = el.get("role")
-    if role and role.lower() in rules.BOILERPLATE_ROLES:
-        return "role"
-    for name, value in rules.BOILERPLATE_ATTRIBUTES:
-        got = el.get(name)
-        if got is not None and (not value or got.lower() == value):
-            return "hidden" if name in ("aria-hidden", "hidden") else "comments"
-    style = el.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return "hidden"
-    if el.get("rel") in ("tag", "category tag"):
-        return "tags"
-    if el.tag in rules.FURNITURE_TAGS:
+    # One call for the attribute names instead of a lookup per rule: this runs on every
+    # element of the page, and most carry none of the rarer attributes.
+    names = el.keys()
+    if names and not _RULE_ATTRIBUTES.isdisjoint(names):
+        role = el.get("role")
+        if role and role.lower() in rules.BOILERPLATE_ROLES:
+            return "role"
+        for name, value in rules.BOILERPLATE_ATTRIBUTES:
+            got = el.get(name)
+            if got is not None and (not value or got.lower() == value):
+                return "hidden" if name in ("aria-hidden", "hidden") else "comments"
+        style = el.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            return "hidden"
+        if el.get("rel") in ("tag", "category tag"):
+            return "tags"
+    if tag in rules.FURNITURE_TAGS:
         return "furniture"
-    if el.tag in rules.CAPTION_TAGS:
+    if tag in rules.CAPTION_TAGS:
         return "captions"
+    if "class" not in names and "id" not in names:
+        return None
     attrs = f"{el.get('class', '')} {el.get('id', '')}"
     return _class_intent(attrs) if attrs != " " else None
 

@@ -57,18 +57,20 @@ HEADINGS = (
 )
 ITEMPROPS = _xpath("//*[@itemprop]")
 MICRODATA_AUTHORS = _xpath(
-    "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
+    "//*[@itemprop][contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
 )
 MICRODATA_NAME = _xpath(".//*[@itemprop='name']")
 NOT_ELSEWHERE = _xpath("boolean(self::*[not({elsewhere})])")
 # Elements whose own first text may open a credit line; scanned in Python, which is ten
 # times cheaper here than an XPath string test on every text node (scripts included).
 CREDIT_TAGS = ("p", "div", "span", "i", "em", "small", "b", "strong", "address", "li", "td")
+# A bare attribute test ("[@rel]") comes before the string functions: libxml2 evaluates
+# predicates in order, and most elements lack the attribute.
 REL_AUTHORS = _xpath(
-    "//*[contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"
+    "//*[@rel][contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"
 )
 AUTHOR_LINKS = _xpath(
-    "//a[contains(@href, '/author/') or contains(@href, '/authors/')"
+    "//a[@href][contains(@href, '/author/') or contains(@href, '/authors/')"
     " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
 )
 # <time datetime> elements that give the publication date, in order of trust.
@@ -90,11 +92,11 @@ MODIFIED_TIME = _test(
     "[@datetime][contains(@class, 'updated') or contains(@class, 'modified')][not({elsewhere})]"
 )
 REL_TAGS = _xpath(
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
+    "//a[@rel][contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
     "[not(contains(@rel, 'category'))][not({elsewhere})]"
 )
 REL_CATEGORIES = _xpath(
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
+    "//a[@rel][contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
 )
 
 # Class (and id) words that mark a field's elements, matched as substrings like XPath's
