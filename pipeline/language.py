@@ -68,10 +68,35 @@ def normalize_language(value: str | None) -> str | None:
 
 @functools.cache
 def _identifier() -> Any:
-    # Loaded once per process on first use: the model takes ~100 ms to read.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's model, loaded once per process on first use (~100 ms).
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    Read in memory: py3langid's own loader unpacks the model into a temporary file, so on
+    a full disk (or a full /tmp) every page of a crawl would fail.
+    """
+    import io
+    import lzma
+    from array import array
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    def to_array(values: Any) -> array[int]:
+        out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
+        out.frombytes(np.ascontiguousarray(values).tobytes())
+        return out
+
+    with lzma.open(MODEL_DIR / MODEL_FILE) as source:
+        packed = io.BytesIO(source.read())
+    with np.load(packed, allow_pickle=False) as model:
+        return LanguageIdentifier(
+            np.asarray(model["ptc"]),
+            np.asarray(model["pc"]),
+            model["classes"].tolist(),
+            to_array(model["nextmove"]),
+            model["out_feat"].tolist(),
+            norm_probs=True,
+            tk_row=to_array(model["nextmove_row"]),
+        )
 
 
 def detect_language(text: str) -> tuple[str | None, float]:

@@ -82,13 +82,6 @@ print(extract(page, "https://example.com/a").word_count)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NEEDS FIX in pipeline/language.py (H2): py3langid unpacks its model into a "
-    "temporary file on first use; with a full disk (or /tmp) every page of the crawl fails "
-    "with OSError 'File too large'. Load the model in memory, or catch OSError and return "
-    "no detected language.",
-)
 def test_extraction_needs_no_disk_space() -> None:
     import subprocess
     import sys
