@@ -218,8 +218,13 @@ class StoredArticleFilter:
             yield from requests
             return
         keys = {id(r): canonicalize_url(r.url) for r in requests}
-        with self.db.engine.connect() as conn:
-            stored = stored_dates(conn, list(keys.values()))
+        try:
+            with self.db.engine.connect() as conn:
+                stored = stored_dates(conn, list(keys.values()))
+        except Exception as exc:  # cannot tell what is stored: fetch them all
+            logger.warning("Could not look up stored articles (%s); fetching them all", exc)
+            yield from requests
+            return
         now = datetime.now(UTC)
         for request in requests:
             hints = request.meta.get(HINTS_META)
