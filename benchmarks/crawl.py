@@ -8,9 +8,11 @@ when it is on PATH, else by a threaded Python static server in its own process:
 1. bare ceiling: a minimal Scrapy SitemapSpider that follows the same sitemap links and
    yields url + length (no extraction, no storage);
 2. warta's full crawl: the real `news` spider (`python -m scrapy crawl news`) with a
-   generated sources file, into SQLite and, when it answers, PostgreSQL;
+   generated sources file, into SQLite and, when it answers, PostgreSQL; on SQLite once
+   more with extraction kept in the crawl's process (WARTA_EXTRACT_POOL_AFTER=10**9);
 3. `warta reprocess` of the SQLite database (no network);
-4. a second crawl of the unchanged mirror into the same SQLite database;
+4. a second crawl of the unchanged mirror into the same SQLite database, and a third
+   after the sitemaps changed (new Last-Modified, same articles; WARTA_SKIP_STORED on);
 5. a crawl of the first 1,000 pages only (peak memory against N);
 6. a per-stage profile: extract() stages (cProfile) and store_batch(), offline.
 
@@ -452,6 +454,21 @@ def main(argv: list[str] | None = None) -> int:
             )
             phases.append(sqlite_phase)
             stored = sqlite_run["stored"]
+
+            # The same crawl with extraction kept on the reactor thread (no worker pool).
+            inline_url = f"sqlite:///{work / 'warta-inline.db'}"
+            for stale in work.glob("warta-inline.db*"):
+                stale.unlink()
+            inline, _ = crawl_phase(
+                "warta crawl sqlite, extraction in process",
+                config,
+                inline_url,
+                args.pages,
+                log,
+                work,
+                extra={"WARTA_EXTRACT_POOL_AFTER": str(10**9)},
+            )
+            phases.append(inline)
 
             pg_run = None
             if not args.no_postgres:
