@@ -1,12 +1,11 @@
 """Fetch stage -> pipeline: extraction in worker processes once a crawl is big enough to pay.
 
-`PooledExtractPipeline` is `ExtractPipeline` (crawler/pipelines.py) with the CPU-bound
-`pipeline.extract` call moved off the reactor thread: while workers parse and clean
-pages, the reactor keeps downloading and the store pipeline keeps writing, so a backfill
-uses every core. The first `WARTA_EXTRACT_POOL_AFTER` pages of a crawl are extracted in
-process, so the usual scheduled crawl of a feed never starts a worker. Scrapy's scraper
-slot limit (`SCRAPER_SLOT_MAX_ACTIVE_SIZE`) bounds how many pages wait for a worker, so
-memory stays flat. A worker that dies is not fatal: the pipeline falls back to
+`ExtractPipeline` (crawler/pipelines.py) hands pages to an `ExtractionPool` after the
+first `WARTA_EXTRACT_POOL_AFTER` pages of a crawl: while workers parse and clean pages,
+the reactor keeps downloading and the store pipeline keeps writing, so a backfill uses
+every core, and the usual scheduled crawl of a feed never starts a worker. Scrapy's
+scraper slot limit (`SCRAPER_SLOT_MAX_ACTIVE_SIZE`) bounds how many pages wait for a
+worker, so memory stays flat. A worker that dies is not fatal: the pool falls back to
 in-process extraction for the rest of the crawl.
 """
 
@@ -20,34 +19,38 @@ import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
-from typing import NoReturn
 
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from crawler import stats as st
 from crawler.items import FetchedPage
-from crawler.pipelines import ExtractPipeline, apply_hints
 from pipeline.extract import extract
 from pipeline.types import Article, ExtractionError
-from storage.records import PageRecord
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractorCrashed(Exception):
-    """An unexpected exception inside a worker, with the worker's traceback as text."""
+    """An unexpected exception inside a worker; ``args[1]`` is the worker's traceback."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "extractor crashed"
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C goes to the whole process group: the crawl shuts down gracefully and still
-    # needs its workers to finish the pages in flight.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def extract_page(item: FetchedPage) -> Article:
+    """`pipeline.extract` on one fetched page, as the crawler calls it."""
+    return extract(
+        item.body,
+        item.url,
+        fetched_at=item.fetched_at,
+        language_hint=item.language_hint or item.hints.language,
+        remove_selectors=item.remove_selectors,
+        content_type=item.content_type,
+    )
 
 
-def extract_in_worker(
+def _extract_in_worker(
     body: bytes,
     url: str,
     fetched_at: datetime,
@@ -55,7 +58,7 @@ def extract_in_worker(
     remove_selectors: tuple[str, ...],
     content_type: str | None,
 ) -> Article:
-    """`pipeline.extract` with picklable errors (runs in a worker process)."""
+    """`pipeline.extract` with errors that survive pickling (runs in a worker process)."""
     try:
         return extract(
             body,
@@ -68,7 +71,13 @@ def extract_in_worker(
     except ExtractionError:
         raise
     except Exception as exc:
-        raise ExtractorCrashed(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}") from None
+        raise ExtractorCrashed(f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C goes to the whole process group: the crawl shuts down gracefully and still
+    # needs its workers to finish the pages in flight.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_workers() -> int:
@@ -81,36 +90,34 @@ def default_workers() -> int:
     return max(1, cores - 1)
 
 
-class PooledExtractPipeline(ExtractPipeline):
-    """ExtractPipeline, with extraction in worker processes after the first pages."""
+class ExtractionPool:
+    """Worker processes for `pipeline.extract`, started lazily after ``after`` pages."""
 
-    def __init__(self, crawler: Crawler, workers: int, after: int) -> None:
-        super().__init__(crawler)
+    def __init__(self, workers: int, after: int) -> None:
         self.workers = workers
         self.after = after
         self.seen = 0
-        self.pool: ProcessPoolExecutor | None = None
+        self.executor: ProcessPoolExecutor | None = None
         self.broken = False
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> PooledExtractPipeline:
-        settings = crawler.settings
-        workers = settings.getint("WARTA_EXTRACT_WORKERS", 0) or default_workers()
-        after = settings.getint("WARTA_EXTRACT_POOL_AFTER", 100)
-        return cls(crawler, workers, after)
+    def from_settings(cls, settings: BaseSettings) -> ExtractionPool | None:
+        """None when switched off (``WARTA_EXTRACT_WORKERS = -1``)."""
+        workers = settings.getint("WARTA_EXTRACT_WORKERS", 0)
+        if workers < 0:
+            return None
+        return cls(workers or default_workers(), settings.getint("WARTA_EXTRACT_POOL_AFTER", 100))
 
-    def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-            self.pool = None
-
-    async def process_item(self, item: FetchedPage) -> PageRecord:  # type: ignore[override]
+    def take(self) -> bool:
+        """Count one page; True when it should go to a worker."""
         self.seen += 1
-        pool = self._pool()
-        if pool is None:
-            return super().process_item(item)
-        future = pool.submit(
-            extract_in_worker,
+        return not self.broken and self.seen > self.after
+
+    async def extract(self, item: FetchedPage) -> Article:
+        """Extract ``item`` in a worker; raises what `pipeline.extract` raises
+        (`ExtractorCrashed` for an unexpected error)."""
+        future = self._executor().submit(
+            _extract_in_worker,
             item.body,
             item.url,
             item.fetched_at,
@@ -119,41 +126,31 @@ class PooledExtractPipeline(ExtractPipeline):
             item.content_type,
         )
         try:
-            article = await maybe_deferred_to_future(_deferred(future))
+            return await maybe_deferred_to_future(_deferred(future))
+        except ExtractorCrashed as exc:
+            logger.error("Extractor bug on %s, in a worker:\n%s", item.url, exc.args[-1])
+            raise
         except BrokenProcessPool:
-            logger.warning("Extraction worker died; extracting in this process from now on")
+            if not self.broken:
+                logger.warning("An extraction worker died; extracting in process from now on")
             self.broken = True
-            return super().process_item(item)
-        except Exception as exc:  # ExtractionError or ExtractorCrashed: count, drop
-            self._drop(item, exc)
-        return PageRecord(
-            apply_hints(article, item.hints), item.source, item.body, item.fetched_at, item.status
-        )
+            return extract_page(item)
 
-    def _pool(self) -> ProcessPoolExecutor | None:
-        if self.broken or self.workers < 1 or self.seen <= self.after:
-            return None
-        if self.pool is None:
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
             # spawn: the reactor's threads and open database connections must not be forked.
-            context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=_ignore_sigint
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_sigint,
             )
             logger.info("Extracting in %d worker processes from now on", self.workers)
-        return self.pool
+        return self.executor
 
-    def _drop(self, item: FetchedPage, exc: BaseException) -> NoReturn:
-        kind = "extraction failed" if isinstance(exc, ExtractionError) else "extractor crashed"
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        message = f"{kind} for {item.url}: {first_line}"
-        if not isinstance(exc, ExtractionError):
-            logger.error("Extractor bug on %s: %s", item.url, exc)  # with the worker traceback
-        assert self.crawler.stats is not None
-        st.record_error(self.crawler.stats, item.source, st.ERRORS_EXTRACT, message)
-        self.crawler.signals.send_catch_log(
-            st.page_processed, url=item.url, source=item.source, outcome="error"
-        )
-        raise DropItem(message) from exc
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
 
 
 def _deferred(future: Future[Article]) -> Deferred[Article]:

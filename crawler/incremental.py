@@ -177,7 +177,7 @@ class StoredArticleFilter:
     def from_crawler(cls, crawler: Crawler) -> StoredArticleFilter:
         settings = crawler.settings
         if not settings.getbool("WARTA_SKIP_STORED", False):
-            raise NotConfigured("WARTA_SKIP_STORED is off")
+            raise NotConfigured  # no message: Scrapy would log a warning on every crawl
         assert crawler.stats is not None
         mw = cls(
             crawler.stats,
