@@ -49,3 +49,16 @@ def stored_dates(conn: Connection, canonical_urls: Sequence[str]) -> dict[str, S
                 row.modified_at,
             )
     return found
+
+
+def stored_hashes(conn: Connection, canonical_urls: Sequence[str]) -> dict[str, str]:
+    """{canonical URL: content hash of its current body} for the URLs that are stored."""
+    found: dict[str, str] = {}
+    keys = sorted(set(canonical_urls))
+    for start in range(0, len(keys), _IN_CHUNK):
+        chunk = keys[start : start + _IN_CHUNK]
+        query = sa.select(ARTICLES.c.canonical_url, ARTICLES.c.content_hash).where(
+            ARTICLES.c.canonical_url.in_(chunk)
+        )
+        found.update({row.canonical_url: row.content_hash for row in conn.execute(query)})
+    return found

@@ -25,6 +25,7 @@ from itertools import islice
 from pipeline.extract import extract
 from pipeline.types import Article, ExtractionError
 from storage.database import Database
+from storage.freshness import stored_hashes
 from storage.records import PageRecord, RawPage
 
 logger = logging.getLogger(__name__)
@@ -217,6 +218,13 @@ def _store(
             logger.warning("%s", result)
             continue
         records.append(PageRecord(result, page.source, page.html, page.fetched_at, page.status))
+    # The same body as stored is "unchanged" without a write: store_batch would only
+    # rewrite the same raw page and the same fetch time.
+    with db.engine.connect() as conn:
+        hashes = stored_hashes(conn, [r.article.canonical_url for r in records])
+    same = [r for r in records if hashes.get(r.article.canonical_url) == r.article.content_hash]
+    report.unchanged += len(same)
+    records = [r for r in records if hashes.get(r.article.canonical_url) != r.article.content_hash]
     stored = db.store_batch(records)
     report.new += stored.count("new")
     report.updated += stored.count("updated")
