@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Coroutine
+from typing import Any, NoReturn
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -17,10 +19,10 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler import stats as st
 from crawler.context import database_url
+from crawler.extract_pool import ExtractionPool, extract_page
 from crawler.items import ArticleHints, FetchedPage
 
 # Submodule imports: under pytest, tests/pipeline and tests/storage can shadow the packages.
-from pipeline.extract import extract
 from pipeline.types import Article, ExtractionError
 from storage.database import Database
 from storage.records import PageRecord
@@ -32,37 +34,56 @@ STORE_ERROR_REASON = "store_error"
 
 
 class ExtractPipeline:
-    """Turn a fetched page into a record; a page that cannot be extracted is counted and dropped."""
+    """Turn a fetched page into a record; a page that cannot be extracted is counted and dropped.
 
-    def __init__(self, crawler: Crawler) -> None:
+    After the first WARTA_EXTRACT_POOL_AFTER pages of a crawl, pages are extracted in
+    worker processes (crawler/extract_pool.py) while downloads and writes go on.
+    """
+
+    def __init__(self, crawler: Crawler, pool: ExtractionPool | None = None) -> None:
         self.crawler = crawler
+        self.pool = pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler)
+        return cls(crawler, ExtractionPool.from_settings(crawler.settings))
 
-    def process_item(self, item: FetchedPage) -> PageRecord:
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def process_item(self, item: FetchedPage) -> PageRecord | Coroutine[Any, Any, PageRecord]:
+        if self.pool is not None and self.pool.take():
+            return self._process_in_pool(item, self.pool)
         try:
-            article = extract(
-                item.body,
-                item.url,
-                fetched_at=item.fetched_at,
-                language_hint=item.language_hint or item.hints.language,
-                remove_selectors=item.remove_selectors,
-                content_type=item.content_type,
-            )
+            article = extract_page(item)
         except Exception as exc:  # ExtractionError or an extractor bug: never stop the crawl
-            kind = "extraction failed" if isinstance(exc, ExtractionError) else "extractor crashed"
-            message = f"{kind} for {item.url}: {exc}"
-            if not isinstance(exc, ExtractionError):
-                logger.exception("Extractor bug on %s", item.url)  # keep the traceback
-            st.record_error(_stats(self.crawler), item.source, st.ERRORS_EXTRACT, message)
-            self.crawler.signals.send_catch_log(
-                st.page_processed, url=item.url, source=item.source, outcome="error"
-            )
-            raise DropItem(message) from exc
-        article = apply_hints(article, item.hints)
-        return PageRecord(article, item.source, item.body, item.fetched_at, item.status)
+            self._fail(item, exc)
+        return _record(item, article)
+
+    async def _process_in_pool(self, item: FetchedPage, pool: ExtractionPool) -> PageRecord:
+        try:
+            article = await pool.extract(item)
+        except Exception as exc:
+            self._fail(item, exc)
+        return _record(item, article)
+
+    def _fail(self, item: FetchedPage, exc: Exception) -> NoReturn:
+        kind = "extraction failed" if isinstance(exc, ExtractionError) else "extractor crashed"
+        message = f"{kind} for {item.url}: {exc}"
+        if not isinstance(exc, ExtractionError):
+            logger.exception("Extractor bug on %s", item.url)  # keep the traceback
+        st.record_error(_stats(self.crawler), item.source, st.ERRORS_EXTRACT, message)
+        self.crawler.signals.send_catch_log(
+            st.page_processed, url=item.url, source=item.source, outcome="error"
+        )
+        raise DropItem(message) from exc
+
+
+def _record(item: FetchedPage, article: Article) -> PageRecord:
+    return PageRecord(
+        apply_hints(article, item.hints), item.source, item.body, item.fetched_at, item.status
+    )
 
 
 def apply_hints(article: Article, hints: ArticleHints) -> Article:

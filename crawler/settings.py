@@ -30,6 +30,20 @@ WARTA_SOURCE_MAX_REQUESTS = 1000
 WARTA_RETRY_BACKOFF_BASE = 1.0
 WARTA_RETRY_MAX_DELAY = 60.0
 
+# Incremental re-crawls (crawler/incremental.py): feeds, sitemaps and listings are
+# requested with If-None-Match / If-Modified-Since from the last clean crawl, and a 304
+# costs no parsing. With WARTA_SKIP_STORED, an article already stored is fetched again only
+# when its feed/sitemap entry shows a newer date or it is younger than the refresh window,
+# at most WARTA_REFETCH_BUDGET times per source and crawl (skips are counted in the run).
+WARTA_CONDITIONAL_REQUESTS = True
+WARTA_SKIP_STORED = False
+WARTA_REFRESH_WINDOW_HOURS = 6.0
+WARTA_REFETCH_BUDGET = 100
+# Extraction moves to worker processes after this many pages of one crawl (a backfill, not
+# a feed visit; crawler/extract_pool.py); 0 workers = one per core but one, -1 = never.
+WARTA_EXTRACT_POOL_AFTER = 100
+WARTA_EXTRACT_WORKERS = 0
+
 # --- politeness ------------------------------------------------------------------------
 USER_AGENT = "warta/0.1 (+https://github.com/warta-news/warta)"
 ROBOTSTXT_OBEY = True
@@ -94,6 +108,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Waits before a retry (Retry-After or backoff) instead of re-queuing at once.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # Conditional GETs for entry points; a 304 is dropped here, before any parsing.
+    "crawler.incremental.ConditionalEntryMiddleware": 560,
     # Just outside RedirectMiddleware (600): loops and non-http targets become errors.
     "crawler.guards.RedirectGuardMiddleware": 610,
     "crawler.guards.MetaRefreshGuardMiddleware": 585,
@@ -105,6 +121,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.SourceSpiderErrorsMiddleware": 60,
     # Outside DepthMiddleware (900): sees every new request first, counts what it cuts.
     "crawler.middlewares.CrawlBoundsMiddleware": 950,
+    # Closer to the spider than the bounds: a stored article skipped spends no budget.
+    "crawler.incremental.StoredArticleFilter": 960,
 }
 
 EXTENSIONS = {
