@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean bench-extract fuzz
+.PHONY: demo test lint typecheck unit install clean bench-extract bench-crawl fuzz
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: lint typecheck unit
 
 bench-extract: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py $(or $(DATASET),../shared/eval/article-extraction-dev)
+
+# crawl throughput against a local 5,000-page mirror (BENCH_CRAWL_ARGS="--pages 1000 --no-postgres")
+bench-crawl: $(STAMP)
+	$(BIN)/python benchmarks/crawl.py $(BENCH_CRAWL_ARGS)
 
 # time-boxed atheris run of the extractor (FUZZ_SECONDS, default 60); crashes land in fuzz/crashes
 fuzz: $(STAMP)
