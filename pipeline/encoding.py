@@ -8,7 +8,8 @@ common; cp1252 text that happens to be valid UTF-8 is not). When none decodes (a
 page declared UTF-8, an Indonesian Latin-1 page served without a charset), detection
 takes over, off the normal path: mixed UTF-8 + cp1252 bytes are repaired byte by byte,
 pure single-byte pages go to charset-normalizer. ``latin-1``/``ascii`` labels mean
-cp1252, as in every browser (WHATWG).
+cp1252, as in every browser (WHATWG). Bytes that no charset reads (charset-normalizer
+finds none) raise ``ExtractionError``: the page is counted, not stored as mojibake.
 The result never holds U+FFFD, NUL or other control characters (tab/newline/CR excepted).
 """
 
@@ -54,9 +55,15 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 # Labels browsers read as windows-1252; Python's latin-1 would turn 0x80-0x9f into controls.
 _WINDOWS_1252_ALIASES = frozenset({"latin_1", "ascii", "iso8859_1", "cp819"})
+# Latin-script single-byte guesses (charset-normalizer often names a DOS code page for
+# cp1252 text): all read as cp1252, the browsers' default for our sources' languages.
 _WESTERN_GUESSES = frozenset(
-    {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman", "cp1257", "ascii"}
-)
+    {
+        "cp1252", "latin_1", "ascii", "mac_roman", "mac_latin2", "cp1250", "cp1254", "cp1257",
+        "cp437", "cp850", "cp852", "cp858", "cp775", "iso8859_2", "iso8859_3", "iso8859_4",
+        "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+    }
+)  # fmt: skip
 
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
@@ -127,16 +134,44 @@ def _looks_binary(data: bytes, declared: list[str]) -> bool:
     return controls > len(head) * 0.1
 
 
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True for UTF-8 text with a few stray bytes, False for single-byte text or noise.
+
+    Either nearly all non-ASCII bytes form valid UTF-8 sequences, or most do on a page of
+    mostly ASCII text (random bytes form valid pairs by chance, but they are not mostly
+    ASCII).
+    """
+    valid = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    if not valid:
+        return False
+    stray = len(data.translate(None, _ASCII_BYTES)) - valid
+    return stray * 4 <= valid or (stray <= valid and (stray + valid) * 10 <= len(data) * 3)
+
+
 def _detect(data: bytes) -> str:
-    """Decode bytes whose declarations all failed; never returns U+FFFD."""
-    if re.search(rb"[\xc2-\xf4][\x80-\xbf]", data):
-        # Some valid UTF-8 multi-byte sequences: a UTF-8 page with stray cp1252 bytes.
+    """Decode bytes whose declarations all failed; never returns U+FFFD.
+
+    Raises ExtractionError when no charset reads them (random or encrypted bytes): such a
+    page is counted as an extraction error rather than stored as mojibake.
+    """
+    if _mostly_utf8(data):
+        # A UTF-8 page with stray cp1252 bytes: repair them one by one.
         logger.debug("mixed UTF-8/cp1252 bytes repaired byte by byte")
         return data.decode("utf-8", errors="warta-cp1252")
     from charset_normalizer import from_bytes  # off the normal path: import only when needed
 
     best = from_bytes(data[:200_000]).best()
-    guess = _codec_name(best.encoding) if best is not None else None
+    if best is None:
+        raise ExtractionError("undecodable page: no charset reads its bytes as text")
+    guess = _codec_name(best.encoding)
     if guess is None or guess in _WESTERN_GUESSES:
         # Our sources write Latin-script languages; cp1252 is the browsers' default too.
         guess = "cp1252"

@@ -4,6 +4,7 @@ real, then rendered the way the CLI renders stored fields (table, JSON, CSV, sho
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,6 +70,13 @@ PAGES: dict[str, tuple[str, bytes]] = {
             "".join(f"<p>{p}</p>" for p in CP1252_PARAGRAPHS),
         ).encode("cp1252"),
     ),
+    # Random bytes that no charset reads, wrapped in ordinary markup and declared UTF-8.
+    "/enc/undecodable": (
+        "text/html; charset=utf-8",
+        article("Unreadable", "<p>" + "X" * 8 + "</p>")
+        .encode()
+        .replace(b"X" * 8, random.Random(7).randbytes(6000).translate(None, bytes(range(32)))),
+    ),
     "/xss": ("text/html; charset=utf-8", article(XSS_TITLE_HTML, XSS_BODY).encode()),
 }
 
@@ -120,6 +128,16 @@ def test_cp1252_page_declared_utf8_decodes_cleanly(content: ContentCrawl) -> Non
     assert a.title == "Startup’s “lawyer” model"
     for snippet in ("startup’s", "“reads contracts like a lawyer”", "– about €2", "sure…"):
         assert snippet in a.text, snippet
+
+
+def test_a_page_no_charset_decodes_is_counted_and_not_stored(content: ContentCrawl) -> None:
+    with Database.open(content.db_url) as db:
+        assert db.get_article(content.server.url("/enc/undecodable")) is None
+        (run,) = db.list_runs(source="content")
+    assert run.status == "finished"
+    assert (run.stats or {}).get("errors/extract") == 1, run.stats
+    assert "undecodable page" in (run.error_message or "")
+    assert content.server.url("/enc/undecodable") in (run.error_message or "")
 
 
 # --- script injection ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import random
 
 import pytest
 from hypothesis import given
@@ -106,3 +107,23 @@ def test_clean_html_text_prepares_str_input_like_bytes_input() -> None:
     out = clean_html_text(raw)
     assert out == "<html><body><p>abc</p></body></html>"
     assert out == decode_html(raw.encode("utf-8"))
+
+
+def test_random_bytes_that_no_charset_reads_raise_extraction_error() -> None:
+    noise = random.Random(3).randbytes(4000).translate(None, bytes(range(32)))
+    data = page().encode().replace(TEXT.encode(), noise)
+    with pytest.raises(ExtractionError, match="undecodable"):
+        decode_html(data, "text/html; charset=utf-8")
+
+
+def test_cp1252_page_with_an_accidental_utf8_pair_stays_cp1252() -> None:
+    # "Ã©" in cp1252 is C3 A9, valid UTF-8 on its own: one pair must not flip the page.
+    body = "The startup’s “model” – €2, Ã© café " * 20
+    out = decode_html(page(body=body).encode("cp1252"), "text/html; charset=utf-8")
+    assert body in out
+
+
+@pytest.mark.parametrize("label", [None, "text/html; charset=utf-8"])
+def test_pure_cp1252_text_is_not_read_as_a_dos_code_page(label: str | None) -> None:
+    body = "The chief executive said the model “reads contracts like a lawyer” – about €2"
+    assert body in decode_html(page(body=body).encode("cp1252"), label)
