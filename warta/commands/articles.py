@@ -5,9 +5,10 @@ The filter options live here too: ``warta export`` shares them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -48,11 +49,21 @@ DUPLICATES_COLUMN = Column("duplicates", "+dups", justify="right")
 # storage.search.SORTS, repeated so `warta --help` does not import SQLAlchemy.
 SORTS = ("relevance", "newest")
 
-F = TypeVar("F", bound=Callable[..., Any])
+FILTERS = ("source", "since", "until", "lang", "author", "tag", "sort", "dedupe")
 
 
-def filter_options(func: F) -> F:
-    """The article filters shared by ``query`` and ``export`` (they combine with AND)."""
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The article filters shared by ``query`` and ``export`` (they combine with AND).
+
+    The command receives them checked, as one ``search`` argument: the keyword
+    arguments of ``Database.search`` / ``Database.iter_rows`` (sort, dedupe, filters).
+    """
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        chosen = {name: kwargs.pop(name) for name in FILTERS}
+        return func(*args, search=search_arguments(**chosen), **kwargs)
+
     options = [
         click.option("--source", "-s", metavar="NAME", help="Only articles from this source."),
         click.option(
@@ -79,8 +90,8 @@ def filter_options(func: F) -> F:
         ),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
 
 
 def search_arguments(
@@ -91,11 +102,15 @@ def search_arguments(
     lang: str | None,
     author: str | None,
     tag: str | None,
+    sort: str,
+    dedupe: bool,
 ) -> dict[str, Any]:
     """Database.search keyword arguments from the shared options, checked."""
     if since and until and since >= until:
         raise click.BadParameter("--since must be earlier than --until", param_hint="--since")
     return {
+        "sort": sort,
+        "dedupe": dedupe,
         "source": source,
         "since": since,
         "until": until,
@@ -117,14 +132,7 @@ def search_arguments(
 def query(
     app: App,
     text: str | None,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    lang: str | None,
-    author: str | None,
-    tag: str | None,
-    sort: str,
-    dedupe: bool,
+    search: dict[str, Any],
     limit: int,
     offset: int,
     fmt: str | None,
@@ -147,26 +155,16 @@ def query(
     """
     from storage.search_syntax import QuerySyntaxError
 
-    arguments = search_arguments(
-        source=source, since=since, until=until, lang=lang, author=author, tag=tag
-    )
     chosen = resolve_format(fmt)
     with app.open_database() as database:
         try:
-            hits = database.search(
-                text or None,
-                sort=sort,  # type: ignore[arg-type]  # click.Choice(SORTS)
-                dedupe=dedupe,
-                limit=limit,
-                offset=offset,
-                **arguments,
-            )
+            hits = database.search(text or None, limit=limit, offset=offset, **search)
         except QuerySyntaxError as exc:
             raise UserError(f"cannot search for {text!r}: {exc}") from exc
         columns: tuple[Column, ...] = ARTICLE_COLUMNS
         if text:
             columns += (SNIPPET_COLUMN,)
-        if dedupe:
+        if search["dedupe"]:
             columns += (DUPLICATES_COLUMN,)
         emit(
             (hit.to_dict() for hit in hits),

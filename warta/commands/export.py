@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from warta.commands.app import App, UserError, pass_app
-from warta.commands.articles import filter_options, search_arguments
+from warta.commands.articles import filter_options
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 
@@ -41,14 +40,7 @@ EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 def export(
     app: App,
     text: str | None,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    lang: str | None,
-    author: str | None,
-    tag: str | None,
-    sort: str,
-    dedupe: bool,
+    search: dict[str, Any],
     fmt: str,
     output: str,
     html: bool,
@@ -68,16 +60,12 @@ def export(
     from storage.export import MissingDependencyError, write_csv, write_jsonl, write_parquet
     from storage.search_syntax import QuerySyntaxError
 
-    arguments = search_arguments(
-        source=source, since=since, until=until, lang=lang, author=author, tag=tag
-    )
     fmt = fmt.lower()
     if fmt == "parquet" and output == "-":
         raise UserError("parquet is a binary format: name a file with -o FILE")
     progress = _Progress()
     with app.open_database() as database:
         try:
-            search: dict[str, Any] = {"sort": sort, "dedupe": dedupe, **arguments}
             if fmt == "parquet":  # typed values: real timestamps in the file
                 count = write_parquet(
                     database.iter_hits(text or None, **search),
