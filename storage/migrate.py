@@ -30,6 +30,31 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK_KEY = 0x7761727461
 
 
+def _unzipped_migrations() -> Path:
+    """The migration scripts copied to a temporary folder: Alembic reads only real files.
+
+    Needed when warta is imported from a zip (a Scrapyd node runs the egg unextracted).
+    """
+    import atexit
+    import shutil
+    import tempfile
+    from importlib.resources import files
+
+    target = Path(tempfile.mkdtemp(prefix="warta-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    source = files("storage") / "migrations"
+    for folder, sub in ((source, target), (source / "versions", target / "versions")):
+        sub.mkdir(exist_ok=True)
+        for item in folder.iterdir():
+            if item.is_file() and item.name.endswith((".py", ".mako")):
+                (sub / item.name).write_bytes(item.read_bytes())
+    return target
+
+
+if not MIGRATIONS_DIR.is_dir():
+    MIGRATIONS_DIR = _unzipped_migrations()
+
+
 class SchemaError(RuntimeError):
     """The database schema cannot be brought to what this warta expects."""
 

@@ -447,12 +447,21 @@ def load_config(path: str | Path) -> Config:
     """Read and validate a sources file; any problem raises ConfigError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
     except FileNotFoundError:
         raise ConfigError(f"{path}: sources file not found", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read sources file: {exc}", path=path) from None
     return parse_config(text, path)
+
+
+def _read_text(path: Path) -> str:
+    if path == DEFAULT_CONFIG_PATH and not path.is_file():
+        # warta imported from a zip (a Scrapyd node runs the egg as is): package data
+        from importlib.resources import files
+
+        return files("warta").joinpath(path.name).read_text(encoding="utf-8")
+    return path.read_text(encoding="utf-8")
 
 
 def find_config_path(explicit: str | Path | None = None) -> Path:
