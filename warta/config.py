@@ -5,7 +5,8 @@
     load_default_config(explicit=None) -> Config
 
 File format (see warta/sources.example.toml for a commented example) -- one
-``[[sources]]`` table per source; no other top-level key is allowed:
+``[[sources]]`` table per source, and an optional ``[scheduler]`` table; no other
+top-level key is allowed:
 
     [[sources]]
     name = "kabar-ai"                  # required; unique; lowercase slug [a-z0-9][a-z0-9_-]*
@@ -25,7 +26,24 @@ File format (see warta/sources.example.toml for a commented example) -- one
                                        # private/loopback addresses are refused (demo, intranet)
 
 ``schedule`` and ``every`` are mutually exclusive; a source with neither is only
-crawled on demand. Every problem found is reported, each as
+crawled on demand.
+
+The optional ``[scheduler]`` table says where ``warta scheduler`` runs the crawls
+(``warta scheduler --executor/--scrapyd-node`` or WARTA_EXECUTOR/WARTA_SCRAPYD_NODES
+override it; see docs/deploy.md):
+
+    [scheduler]
+    executor = "scrapyd"               # "local" (default): a subprocess on this machine;
+                                       # "scrapyd": a job on the least-busy Scrapyd node
+    scrapyd_nodes = ["http://crawl1:6800", "http://crawl2:6800"]  # required for "scrapyd"
+    scrapyd_project = "warta"          # the project name the egg was deployed under
+    crawl_config = "/etc/warta/sources.toml"  # the sources file's path on the nodes;
+                                       # default: this file's own path
+    crawl_database_url = "postgresql+psycopg://warta@db/warta"  # the database the nodes
+                                       # write to; default: the scheduler's; "" = the
+                                       # nodes' own WARTA_DATABASE_URL
+
+Every problem found is reported, each as
 ``FILE:LINE: sources[N].KEY (source 'NAME'): what is wrong`` where N counts
 ``[[sources]]`` tables from 0.
 """
@@ -45,6 +63,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 SourceKind = Literal["feed", "sitemap", "listing"]
+ExecutorKind = Literal["local", "scrapyd"]
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("sources.toml")
 ENV_CONFIG = "WARTA_CONFIG"
@@ -77,9 +96,21 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class SchedulerSettings:
+    """Where `warta scheduler` runs crawls: here (local) or on Scrapyd nodes."""
+
+    executor: ExecutorKind = "local"
+    scrapyd_nodes: tuple[str, ...] = ()
+    scrapyd_project: str = "warta"
+    crawl_config: str | None = None  # None: the scheduler's own sources file path
+    crawl_database_url: str | None = None  # None: the scheduler's; "": the nodes' own
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path
     sources: tuple[Source, ...]
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
 
     def source(self, name: str) -> Source:
         for s in self.sources:
@@ -277,10 +308,50 @@ class _SourceModel(BaseModel):
         )
 
 
+class _SchedulerModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    executor: ExecutorKind = "local"
+    scrapyd_nodes: list[str] = []
+    scrapyd_project: str = "warta"
+    crawl_config: str | None = None
+    crawl_database_url: str | None = None
+
+    @field_validator("scrapyd_nodes")
+    @classmethod
+    def _nodes(cls, v: list[str]) -> list[str]:
+        return [check_node_url(u) for u in v]
+
+    @field_validator("scrapyd_project")
+    @classmethod
+    def _project(cls, v: str) -> str:
+        if not _NAME_RE.match(v):
+            raise ValueError(f"invalid project name {v!r}: use a lowercase slug")
+        return v
+
+    def to_settings(self) -> SchedulerSettings:
+        return SchedulerSettings(
+            executor=self.executor,
+            scrapyd_nodes=tuple(self.scrapyd_nodes),
+            scrapyd_project=self.scrapyd_project,
+            crawl_config=self.crawl_config,
+            crawl_database_url=self.crawl_database_url,
+        )
+
+
+def check_node_url(url: str) -> str:
+    """A Scrapyd node's base URL (http(s)://HOST:PORT[/PREFIX]), without a trailing slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not a Scrapyd node URL (http://HOST:PORT): {url!r}")
+    return url.strip().rstrip("/")
+
+
 class _FileModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     sources: list[_SourceModel]
+    scheduler: _SchedulerModel = _SchedulerModel()
 
 
 # --- locating problems in the file text ------------------------------------------------------
@@ -303,6 +374,11 @@ def _line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
             if found:
                 return found
         return start + 1
+    if len(loc) >= 2 and loc[0] == "scheduler" and isinstance(loc[1], str):
+        table = _table_line(lines, "scheduler")  # 1-based: the first line after the header
+        if table is not None:
+            stop = next((i for i in range(table, len(lines)) if _HEADER_RE.match(lines[i])), None)
+            return _key_line(lines, loc[1], table, stop or len(lines)) or table
     if loc and isinstance(loc[0], str):
         return _key_line(lines, loc[0], 0, len(lines)) or _table_line(lines, loc[0])
     return None
@@ -356,7 +432,9 @@ class _Issue:
 
 def _suggestion(loc: tuple[str | int, ...]) -> str:
     key = loc[-1]
-    model = _SourceModel if len(loc) >= 3 else _FileModel
+    model: type[BaseModel] = _SourceModel if len(loc) >= 3 else _FileModel
+    if loc[0] == "scheduler" and len(loc) == 2:
+        model = _SchedulerModel
     if not isinstance(key, str):
         return ""
     close = difflib.get_close_matches(key, list(model.model_fields), n=1)
@@ -390,6 +468,10 @@ def _cross_field_issues(model: _FileModel) -> list[_Issue]:
         seen.setdefault(src.name, i)
     if not model.sources:
         issues.append(_Issue(("sources",), "no sources listed"))
+    if model.scheduler.executor == "scrapyd" and not model.scheduler.scrapyd_nodes:
+        issues.append(
+            _Issue(("scheduler", "scrapyd_nodes"), "required (at least one URL) for 'scrapyd'")
+        )
     return issues
 
 
@@ -440,7 +522,11 @@ def parse_config(text: str, path: Path) -> Config:
     issues = _cross_field_issues(model)
     if issues:
         raise _config_error(path, text, data, issues)
-    return Config(path=path, sources=tuple(s.to_source() for s in model.sources))
+    return Config(
+        path=path,
+        sources=tuple(s.to_source() for s in model.sources),
+        scheduler=model.scheduler.to_settings(),
+    )
 
 
 def load_config(path: str | Path) -> Config:
