@@ -43,6 +43,10 @@ WARTA_REFETCH_BUDGET = 100
 # a feed visit; crawler/extract_pool.py); 0 workers = one per core but one, -1 = never.
 WARTA_EXTRACT_POOL_AFTER = 100
 WARTA_EXTRACT_WORKERS = 0
+# Shared frontier: with a Redis URL (or the environment variable), this crawl is one worker
+# of a crawl shared through Redis (crawler/frontier.py, docs/frontier.md); unset: off.
+WARTA_REDIS_URL: str | None = None
+ADDONS = {"crawler.frontier.FrontierAddon": 0}
 
 # --- politeness ------------------------------------------------------------------------
 USER_AGENT = "warta/0.1 (+https://github.com/warta-news/warta)"
