@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -328,7 +329,7 @@ class ClassIndex:
                 inside = in_body
             classes = element.get("class") or ""
             ident = element.get("id") or ""
-            if (classes and _ANY_CLASS.search(classes)) or (ident and _ANY_ID.search(ident)):
+            if (classes and _names_a_field(classes)) or (ident and _ANY_ID.search(ident)):
                 self.entries.append((element, classes, ident, inside))
 
     def matching(
@@ -360,6 +361,13 @@ class ClassIndex:
             if _contains_any(names, CRUMB_CLASSES) or ident == CRUMB_ID
         ]
         return _links_under(crumbs)
+
+
+@lru_cache(maxsize=16384)
+def _names_a_field(classes: str) -> bool:
+    """Whether a class value holds a word some lookup searches for (cached: a page and
+    its site repeat the same class values on hundreds of elements)."""
+    return _ANY_CLASS.search(classes) is not None
 
 
 def _contains_any(value: str, words: tuple[str, ...]) -> bool:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
+import re
+from pathlib import Path
 
 import lxml.html
 import pytest
+from lxml import etree
 
-from pipeline import clean
+from pipeline import clean, rules
 
 PROSE = (
     "The regulator published its draft rules on Monday, giving companies three months to "
@@ -277,3 +281,50 @@ def test_title_repeats_are_removed() -> None:
     )
     clean.remove_title_repeats(body, "Model wins award")
     assert text_of(body) == PROSE
+
+
+def _golden_class_tokens() -> set[str]:
+    """Every lower-cased class/id token of the golden pages (real themes' vocabularies)."""
+    tokens: set[str] = set()
+    for path in sorted((Path(__file__).parent / "golden").glob("*.html*")):
+        data = path.read_bytes()
+        tree = lxml.html.document_fromstring(
+            gzip.decompress(data) if path.suffix == ".gz" else data
+        )
+        for el in tree.iter(etree.Element):
+            tokens.update(f"{el.get('class', '')} {el.get('id', '')}".lower().split())
+    return tokens
+
+
+def test_factored_class_rules_match_exactly_the_tokens_the_plain_alternation_matches() -> None:
+    patterns = [p for group in rules.BOILERPLATE_CLASSES.values() for p in group]
+    plain = re.compile("|".join(patterns))
+    factored = re.compile(clean.factored_alternation(patterns))
+    # Real tokens, plus each pattern's own shape and near misses around its anchors.
+    tokens = _golden_class_tokens() | {
+        "share",
+        "shared",
+        "post-share",
+        "elementor-widget",
+        "widget",
+        "tags",
+        "post-tags-x",
+        "commentary",
+        "comment",
+        "readmore-content",
+        "read-more",
+        "subscriber",
+        "ads",
+        "head",
+        "x-menu",
+        "mainmenu",
+    }
+    assert len(tokens) > 500
+    differ = [t for t in tokens if bool(plain.search(t)) != bool(factored.search(t))]
+    assert differ == []
+
+
+def test_factored_alternation_leaves_patterns_with_top_level_branches_whole() -> None:
+    rx = re.compile(clean.factored_alternation(["ab|cd", "ax", "a?z", r"\dq"]))
+    assert rx.search("cd") and rx.search("ax") and rx.search("z") and rx.search("7q")
+    assert not rx.search("ad") and not rx.search("a")
