@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from storage import Database
+    from warta.config import Config
 
 
 def relative_time(value: object) -> str:
@@ -55,6 +56,58 @@ STATUS_COLUMNS = (
     Column("consecutive_failures", "fails", justify="right"),
     Column("last_error", "error", max_width=30),
 )
+
+
+NODE_COLUMNS = (
+    Column("url", "node", max_width=30),
+    Column("state", "state"),
+    Column("running", "run", justify="right"),
+    Column("pending", "queued", justify="right"),
+    Column("warta_jobs", "warta jobs", max_width=24),
+    Column("error", "error", max_width=40),
+)
+
+
+def _parse_nodes(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    from warta.config import check_node_url
+
+    urls = [url for value in values for url in value.replace(",", " ").split()]
+    try:
+        return tuple(check_node_url(url) for url in urls)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def executor_choice(
+    config: Config, executor: str | None, nodes: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]]:
+    """The executor and nodes in force: options/env first, then the [scheduler] table.
+
+    Nodes given as an option (or WARTA_SCRAPYD_NODES) replace the file's and, without an
+    explicit executor, mean ``scrapyd``.
+    """
+    chosen_nodes = nodes or config.scheduler.scrapyd_nodes
+    chosen = executor or ("scrapyd" if nodes else config.scheduler.executor)
+    if chosen == "scrapyd" and not chosen_nodes:
+        raise click.UsageError(
+            "the scrapyd executor needs node URLs: --scrapyd-node URL, WARTA_SCRAPYD_NODES, "
+            f"or scrapyd_nodes in the [scheduler] table of {config.path}"
+        )
+    return chosen, chosen_nodes
+
+
+def scrapyd_node_option(help_text: str) -> Any:
+    return click.option(
+        "--scrapyd-node",
+        "scrapyd_nodes",
+        metavar="URL",
+        multiple=True,
+        envvar="WARTA_SCRAPYD_NODES",
+        callback=_parse_nodes,
+        help=help_text,
+    )
 
 
 def _parse_setting(
@@ -127,6 +180,18 @@ def _parse_setting(
     callback=_parse_setting,
     help="A Scrapy setting for every crawl (repeatable), e.g. --set DOWNLOAD_DELAY=1.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "scrapyd"]),
+    default=None,
+    envvar="WARTA_EXECUTOR",
+    help="Where crawls run: local (a process on this machine) or scrapyd (a job on the "
+    "least-busy Scrapyd node). Default: the [scheduler] table of the sources file, else local.",
+)
+@scrapyd_node_option(
+    "A Scrapyd node URL for the scrapyd executor (repeatable; WARTA_SCRAPYD_NODES takes "
+    "several, space-separated). Replaces the file's scrapyd_nodes and implies --executor scrapyd."
+)
 @pass_app
 def scheduler_command(
     app: App,
@@ -138,6 +203,8 @@ def scheduler_command(
     poll: float,
     crawl_log_level: str,
     crawl_settings: tuple[tuple[str, str], ...],
+    executor: str | None,
+    scrapyd_nodes: tuple[str, ...],
 ) -> None:
     """Run the crawl scheduler in the foreground (a service for systemd or a container).
 
@@ -145,15 +212,25 @@ def scheduler_command(
     never two of the same source at once. Logs go to stderr. SIGTERM or Ctrl-C stops it
     gracefully; SIGHUP re-reads the sources file. Only one scheduler may run per database.
 
+    With --executor scrapyd each due crawl becomes a job on the least-busy Scrapyd node
+    (unreachable nodes are skipped and logged); the outcome still comes from the crawl-run
+    records in the shared database. See docs/deploy.md.
+
     \b
     Example (offline trial with the demo sites, which live on loopback,
     an address crawls refuse unless WARTA_ALLOW_NETWORKS allows it):
         warta demo serve --port 8800 &
         warta demo config --port 8800 --every 10 > demo.toml
         WARTA_CONFIG=demo.toml WARTA_ALLOW_NETWORKS=127.0.0.1/32 warta scheduler
+
+    \b
+    Example (two Scrapyd crawl nodes writing to one PostgreSQL database):
+        WARTA_DATABASE_URL=postgresql+psycopg://warta@db/warta warta scheduler \\
+            --scrapyd-node http://crawl1:6800 --scrapyd-node http://crawl2:6800
     """
     from warta.config import load_config
     from warta.scheduler import SchedulerAlreadyRunning, SchedulerOptions, SchedulerService
+    from warta.scheduling.dispatch import ScrapydOptions
     from warta.scheduling.runner import CrawlOptions
 
     if poll * 3 > lock_timeout:
@@ -180,6 +257,18 @@ def scheduler_command(
         lock_ttl_seconds=lock_timeout,
         poll_seconds=poll,
     )
+    chosen, nodes = executor_choice(config, executor, scrapyd_nodes)
+    scrapyd = None
+    if chosen == "scrapyd":
+        settings = config.scheduler
+        node_database = settings.crawl_database_url
+        scrapyd = ScrapydOptions(
+            nodes=nodes,
+            project=settings.scrapyd_project,
+            database_url=database_url if node_database is None else (node_database or None),
+            config_path=settings.crawl_config or config_path,
+            poll_seconds=min(poll, 2.0),
+        )
     with app.open_database() as database:
         service = SchedulerService(
             config=config,
@@ -187,6 +276,7 @@ def scheduler_command(
             crawl=crawl,
             options=options,
             load_config=lambda: load_config(config_path),
+            scrapyd=scrapyd,
         )
         try:
             code = service.run()
@@ -249,7 +339,49 @@ def list_command(app: App, fmt: str | None) -> None:
         rows = source_statuses(config, inspect_jobs(database.engine), database)
         if chosen == "table":
             click.echo(describe_lock(database.engine), err=True)
+            if config.scheduler.executor == "scrapyd":
+                click.echo(_nodes_line(config), err=True)
         emit((r.to_dict() for r in rows), chosen, STATUS_COLUMNS, empty_message="No sources.")
+
+
+def _probe_nodes(config: Config, nodes: tuple[str, ...]) -> list[dict[str, Any]]:
+    from warta.scheduling.scrapyd import ScrapydNode, probe
+
+    project = config.scheduler.scrapyd_project
+    return [probe(ScrapydNode(url, timeout=3), project).to_dict() for url in nodes]
+
+
+def _nodes_line(config: Config) -> str:
+    parts = []
+    for row in _probe_nodes(config, config.scheduler.scrapyd_nodes):
+        if row["state"] == "ok":
+            parts.append(f"{row['url']} ok ({row['running']} running, {row['pending']} pending)")
+        else:
+            parts.append(f"{row['url']} {row['state'].upper()}: {row['error']}")
+    return "scrapyd nodes: " + "; ".join(parts)
+
+
+@schedule_group.command("nodes")
+@scrapyd_node_option("A node to ask (repeatable); default: the [scheduler] table's scrapyd_nodes.")
+@format_option()
+@pass_app
+def nodes_command(app: App, scrapyd_nodes: tuple[str, ...], fmt: str | None) -> None:
+    """Ask each Scrapyd node how busy it is and which warta jobs it holds.
+
+    Exits with status 1 when a node cannot be reached (or refuses the project), so a
+    monitoring check can run it as is.
+
+    \b
+    Examples:
+        warta schedule nodes
+        warta schedule nodes --scrapyd-node http://crawl1:6800 --format json
+    """
+    config = app.config()
+    _executor, nodes = executor_choice(config, "scrapyd", scrapyd_nodes)
+    rows = _probe_nodes(config, nodes)
+    emit(rows, resolve_format(fmt), NODE_COLUMNS, empty_message="No nodes.")
+    if any(row["state"] != "ok" for row in rows):
+        sys.exit(1)
 
 
 @schedule_group.command("sync")

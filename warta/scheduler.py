@@ -7,6 +7,10 @@ the main thread renews the lock and wakes APScheduler every few seconds, so edit
 ``warta schedule ...`` makes in the job table from another process take effect quickly.
 SIGTERM/SIGINT stop it gracefully (crawls get SIGTERM, then SIGKILL after their grace);
 a second SIGINT kills the crawls at once; SIGHUP re-reads the sources file.
+
+The executor runs each crawl: ``local`` (a subprocess here, warta.scheduling.runner) or
+``scrapyd`` (a job on the least-busy Scrapyd node, warta.scheduling.dispatch). With
+Scrapyd, a stop leaves running jobs on their nodes and the next start adopts them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from warta.config import Config
+from warta.scheduling.dispatch import ScrapydOptions, ScrapydRunner
 from warta.scheduling.jobs import job_id as source_job_id
 from warta.scheduling.jobs import new_scheduler, reconcile, run_once
 from warta.scheduling.lock import SchedulerAlreadyRunning, SchedulerLock, pid_alive
@@ -61,11 +66,14 @@ class SchedulerService:
         crawl: CrawlOptions,
         options: SchedulerOptions | None = None,
         load_config: Callable[[], Config] | None = None,
+        scrapyd: ScrapydOptions | None = None,
     ) -> None:
         self.config = config
         self.database = database
         self.options = options or SchedulerOptions()
-        self.runner = CrawlRunner(crawl, database)
+        self.runner: CrawlRunner | ScrapydRunner = (
+            ScrapydRunner(crawl, scrapyd, database) if scrapyd else CrawlRunner(crawl, database)
+        )
         self._load_config = load_config
         self._lock = SchedulerLock(database.engine, ttl_seconds=self.options.lock_ttl_seconds)
         self._scheduler: BackgroundScheduler | None = None
@@ -101,10 +109,14 @@ class SchedulerService:
         self._recover(scheduler)
         scheduler.resume()
         jobs = sum(1 for j in scheduler.get_jobs() if j.id.startswith("source:"))
+        where = "here"
+        if isinstance(self.runner, ScrapydRunner):
+            where = "on Scrapyd " + ", ".join(node.url for node in self.runner.nodes)
         logger.info(
-            "Scheduler started: %d source job(s), at most %d crawl(s) at once",
+            "Scheduler started: %d source job(s), at most %d crawl(s) at once, %s",
             jobs,
             self.options.max_parallel,
+            where,
         )
         if jobs == 0:
             logger.warning(
@@ -123,8 +135,19 @@ class SchedulerService:
             logger.error("Job %s is broken and kept paused: %s", jid, reason)
 
     def _recover(self, scheduler: BackgroundScheduler) -> None:
-        """Runs a crash left "running" become "interrupted"; their sources run again."""
-        sources = sorted({run.source for run in self._dead_runs()})
+        """Runs a crash left "running" become "interrupted"; their sources run again.
+
+        With Scrapyd, jobs still on the nodes are adopted: their sources "run" now, which
+        waits for the job already there.
+        """
+        found = {run.source for run in self._dead_runs()}
+        adopted: list[str] = []
+        if isinstance(self.runner, ScrapydRunner):
+            adopted, lost = self.runner.recover()
+            found.update(lost)
+        for name in adopted:  # followed to its end (and its record settled), even if paused
+            run_once(scheduler, name, reason="adopt")
+        sources = sorted(found - set(adopted))
         enabled = {s.name for s in self.config.sources if s.enabled}
         for name in sources:
             job = scheduler.get_job(source_job_id(name))

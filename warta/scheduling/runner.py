@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from warta.scheduling.child import PARENT_PID_ENV
 
@@ -134,7 +134,7 @@ class CrawlRunner:
         outcome = self._outcome(
             source, proc, launched_at, time.monotonic() - started, stop_reason, list(tail)
         )
-        _log_outcome(outcome)
+        log_outcome(outcome)
         return outcome
 
     def _record_failed_start(self, source: str, exc: OSError) -> RunOutcome:
@@ -208,67 +208,21 @@ class CrawlRunner:
         stop_reason: str | None,
         tail: Sequence[str],
     ) -> RunOutcome:
-        code = proc.returncode
-        record = self._find_record(source, proc.pid, launched_at)
-        how = _describe_exit(code)
+        how = _describe_exit(proc.returncode)
         if stop_reason:
             how += f" after the {stop_reason}"
-        if record is None:
-            # The crawl died before it could record itself: record the attempt here.
-            status = "interrupted" if stop_reason else "failed"
-            reason = stop_reason or "no run record"
-            message = f"crawl process {how} without recording its run"
-            if tail:
-                message += ": " + " | ".join(line.strip() for line in tail[-5:])
-            run_id = self.database.start_run(source)
-            self.database.finish_run(
-                run_id,
-                status=status,
-                finish_reason=reason,
-                pages=0,
-                articles_new=0,
-                articles_updated=0,
-                articles_unchanged=0,
-                errors=1,
-                error_message=message,
-            )
-            return RunOutcome(source, status, reason, run_id, code, seconds, error_message=message)
-        # Killed mid-run (its counters are as far as it got), or stopped gracefully at the
-        # time limit (Scrapy calls that a plain "shutdown"): say how it really ended.
-        over_time = stop_reason == TIME_LIMIT and record.finish_reason == "shutdown"
-        if record.status == "running" or over_time:
-            if record.status == "running":
-                message = f"crawl process {how} before finishing its run"
-            else:
-                message = f"stopped at the {self.options.time_limit:g}s time limit"
-            if record.error_message:
-                message += f"; {record.error_message}"
-            self.database.finish_run(
-                record.id,
-                status="interrupted",
-                finish_reason=stop_reason or "killed",
-                pages=record.pages,
-                articles_new=record.articles_new,
-                articles_updated=record.articles_updated,
-                articles_unchanged=record.articles_unchanged,
-                errors=record.errors,
-                stats=record.stats,
-                error_message=message,
-            )
-            refreshed = self.database.get_run(record.id)
-            record = refreshed if refreshed is not None else record
-        return RunOutcome(
-            source=source,
-            status=record.status,
-            finish_reason=record.finish_reason,
-            run_id=record.id,
-            exit_code=code,
+        detail = " | ".join(line.strip() for line in tail[-5:])
+        return settle_run(
+            self.database,
+            source,
+            self._find_record(source, proc.pid, launched_at),
+            what="crawl process",
+            how=how,
+            stop_reason=stop_reason,
+            time_limit=self.options.time_limit,
+            exit_code=proc.returncode,
             seconds=seconds,
-            pages=record.pages,
-            articles_new=record.articles_new,
-            articles_updated=record.articles_updated,
-            errors=record.errors,
-            error_message=record.error_message,
+            detail=detail,
         )
 
     def _find_record(self, source: str, pid: int, launched_at: datetime) -> CrawlRunRecord | None:
@@ -279,6 +233,83 @@ class CrawlRunner:
             if record.pid == pid and record.hostname == host and record.started_at >= earliest:
                 return record
         return None
+
+
+def settle_run(
+    database: Database,
+    source: str,
+    record: CrawlRunRecord | None,
+    *,
+    what: str,
+    how: str,
+    stop_reason: str | None,
+    time_limit: float,
+    exit_code: int | None = None,
+    seconds: float = 0.0,
+    detail: str = "",
+) -> RunOutcome:
+    """Complete the record of a crawl that has ended and say how it went.
+
+    ``record`` is the run the crawl wrote (None when it died before writing one: the
+    attempt is recorded here). A record still "running" (killed mid-run), or one ended
+    gracefully at the time limit (Scrapy calls that a plain "shutdown"), becomes
+    "interrupted" with the real reason. ``what`` and ``how`` name the crawl and its end
+    in messages ("crawl process" "exited with code 1").
+    """
+    if record is None:
+        status = "interrupted" if stop_reason else "failed"
+        reason = stop_reason or "no run record"
+        message = f"{what} {how} without recording its run"
+        if detail:
+            message += ": " + detail
+        run_id = database.start_run(source)
+        database.finish_run(
+            run_id,
+            status=status,
+            finish_reason=reason,
+            pages=0,
+            articles_new=0,
+            articles_updated=0,
+            articles_unchanged=0,
+            errors=1,
+            error_message=message,
+        )
+        return RunOutcome(source, status, reason, run_id, exit_code, seconds, error_message=message)
+    over_time = stop_reason == TIME_LIMIT and record.finish_reason == "shutdown"
+    if record.status == "running" or over_time:
+        if record.status == "running":
+            message = f"{what} {how} before finishing its run"
+        else:
+            message = f"stopped at the {time_limit:g}s time limit"
+        if record.error_message:
+            message += f"; {record.error_message}"
+        database.finish_run(
+            record.id,
+            status="interrupted",
+            finish_reason=stop_reason or "killed",
+            pages=record.pages,
+            articles_new=record.articles_new,
+            articles_updated=record.articles_updated,
+            articles_unchanged=record.articles_unchanged,
+            errors=record.errors,
+            stats=record.stats,
+            error_message=message,
+        )
+        refreshed = database.get_run(record.id)
+        record = refreshed if refreshed is not None else record
+    return RunOutcome(
+        source=source,
+        status=record.status,
+        finish_reason=record.finish_reason,
+        run_id=record.id,
+        exit_code=exit_code,
+        seconds=seconds,
+        pages=record.pages,
+        articles_new=record.articles_new,
+        articles_updated=record.articles_updated,
+        errors=record.errors,
+        error_message=record.error_message,
+    )
 
 
 def crawl_command(source: str, options: CrawlOptions) -> list[str]:
@@ -337,7 +368,7 @@ def _describe_exit(code: int | None) -> str:
     return f"exited with code {code}"
 
 
-def _log_outcome(outcome: RunOutcome) -> None:
+def log_outcome(outcome: RunOutcome) -> None:
     failed = outcome.status != "finished" or (outcome.pages == 0 and outcome.errors > 0)
     level = logging.WARNING if failed else logging.INFO
     logger.log(
@@ -358,10 +389,21 @@ def _log_outcome(outcome: RunOutcome) -> None:
 
 # -- the job function APScheduler stores by reference ----------------------------------
 
-_runner: CrawlRunner | None = None
+
+class Runner(Protocol):
+    """What the scheduler needs of an executor: the local CrawlRunner or ScrapydRunner."""
+
+    def run(self, source: str) -> RunOutcome: ...
+
+    def stop(self) -> None: ...
+
+    def kill_all(self) -> None: ...
 
 
-def install_runner(runner: CrawlRunner | None) -> None:
+_runner: Runner | None = None
+
+
+def install_runner(runner: Runner | None) -> None:
     """Set the runner jobs use; only a ``warta scheduler`` process installs one."""
     global _runner
     _runner = runner
