@@ -3,8 +3,9 @@
 Declared values ("en-US", "id_ID", "in", "ind", "English") are normalized to ISO 639-1.
 Detection uses py3langid (offline) on the text. ``resolve_language`` decides:
 
-- text long enough (``MIN_DETECT_CHARS``): a declaration stands unless detection disagrees
-  with confidence >= ``OVERRIDE_CONFIDENCE`` (WordPress themes ship ``lang="en-US"`` on
+- text long enough (``MIN_DETECT_CHARS``): a declaration stands when detection on the
+  text's opening confirms it, or unless detection on the full sample disagrees with
+  confidence >= ``OVERRIDE_CONFIDENCE`` (WordPress themes ship ``lang="en-US"`` on
   Indonesian sites); with nothing declared, the detected language;
 - text too short: the declaration, else the source's hint, else a very confident guess.
 
@@ -28,6 +29,12 @@ SHORT_TEXT_CONFIDENCE = 0.99
 # 170 texts of the dev set and golden fixtures, 1,000 characters give the same language
 # and the same side of OVERRIDE_CONFIDENCE as 3,000, at less than half the cost.
 DETECT_SAMPLE_CHARS = 1000
+# Most pages declare their language truthfully. Detection on the text's opening this long
+# confirms a declaration (or a source's hint) when it names the same language with
+# OVERRIDE_CONFIDENCE: a third of the cost of the full sample, which then runs only when
+# the opening disagrees or is unsure. On the 170 texts of the dev set and golden pages
+# the result is the same as with the full sample everywhere.
+CONFIRM_SAMPLE_CHARS = 300
 # Pairs that detection confuses; one never overrides the other.
 RELATED = frozenset({frozenset({"id", "ms"}), frozenset({"no", "nb"}), frozenset({"hr", "sr"})})
 
@@ -118,6 +125,16 @@ def detect_language(text: str) -> tuple[str | None, float]:
     return normalize_language(top), sum(siblings.values())
 
 
+def _confirms(sample: str, expected: str) -> bool:
+    """Whether detection on ``sample`` names ``expected`` (or its sibling) confidently."""
+    detected, confidence = detect_language(sample)
+    return (
+        detected is not None
+        and _same_language(detected, expected)
+        and confidence >= OVERRIDE_CONFIDENCE
+    )
+
+
 def _same_language(a: str, b: str) -> bool:
     return a == b or frozenset({a, b}) in RELATED
 
@@ -128,6 +145,9 @@ def resolve_language(declared: str | None, hint: str | None, text: str) -> str |
     hint = normalize_language(hint)
     text = text.strip()
     if len(text) >= MIN_DETECT_CHARS:
+        expected = declared or hint
+        if expected and _confirms(text[:CONFIRM_SAMPLE_CHARS], expected):
+            return expected
         detected, confidence = detect_language(text)
         if detected is None:
             return declared or hint

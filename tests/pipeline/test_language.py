@@ -69,3 +69,13 @@ def test_short_text_uses_declaration_then_hint() -> None:
     assert resolve_language(None, "id", "Halo dunia") == "id"
     assert resolve_language(None, None, "Halo dunia") is None
     assert resolve_language(None, None, "") is None
+
+
+def test_a_declaration_is_checked_against_the_opening_of_the_text() -> None:
+    # An opening that confirms the declaration settles it (detection on the first few
+    # hundred characters costs a third of the full sample): an English lead before a
+    # long Indonesian quote keeps the page English.
+    assert resolve_language("en-US", None, EN + " " + ID * 4) == "en"
+    assert resolve_language(None, "en", EN + " " + ID * 4) == "en"
+    # An opening that does not confirm it leaves the decision to the full sample.
+    assert resolve_language("en-US", None, ID * 4) == "id"
