@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
-
-_SPACE = re.compile(r"\s+")
 
 
 def normalize_for_hash(text: str) -> str:
-    """Fold whitespace and case so cosmetic re-renders do not count as edits."""
-    return _SPACE.sub(" ", text).strip().casefold()
+    """Fold whitespace and case so cosmetic re-renders do not count as edits.
+
+    ``str.split()`` splits on exactly the characters regex ``\\s`` matches, in C.
+    """
+    return " ".join(text.split()).casefold()
 
 
 def content_hash(text: str) -> str:
