@@ -62,8 +62,9 @@ def extract_body(
     clean.remove_by_markup(root, stats)
     clean.remove_title_repeats(root, title)
     clean.wrap_loose_text(root)
-    container = select_main(root)
-    clean.remove_by_text(container, stats)
+    measures = clean.measure(root)
+    container, trimmed = select_main(root, measures)
+    clean.remove_by_text(container, stats, clean.remeasure_within(measures, container, trimmed))
     blocks = clean.clean_blocks(paragraphs(container))
     logger.debug("%s: removed %s (valve kept %d)", url, stats.removed, stats.kept)
     if not blocks:
@@ -73,15 +74,18 @@ def extract_body(
     return Body(text="\n\n".join(blocks), html=sanitize_html(body_html(container)))
 
 
-def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The element holding the article.
+def select_main(
+    root: lxml.html.HtmlElement, measures: clean.Measures | None = None
+) -> tuple[lxml.html.HtmlElement, list[lxml.html.HtmlElement]]:
+    """The element holding the article, and the elements inside it that lost children.
 
     Paragraph scores flow to their container and, damped, to two more ancestors, so the
     winner is where long paragraphs concentrate (a teaser list spreads its text over many
     small parents). Siblings that score well or read like paragraphs join it (articles
-    split in several columns).
+    split in several columns); siblings that do not are dropped.
+    ``measures``: ``clean.measure(root)``, when the caller has it.
     """
-    measures = clean.measure(root)
+    measures = measures or clean.measure(root)
     plain, full = measures.plain, measures.full
     scores: dict[lxml.html.HtmlElement, float] = {}
     # Undamped credit from paragraphs directly inside: what a sibling must show to join.
@@ -105,7 +109,7 @@ def select_main(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
             scores[start] = scores.get(start, 0.0) + score / damping
             start = start.getparent()
     if not scores:
-        return root
+        return root, []
     for table in (scores, direct):
         for candidate, score in table.items():
             total = full.get(candidate, 0)
@@ -119,8 +123,9 @@ def _with_siblings(
     top: float,
     direct: dict[lxml.html.HtmlElement, float],
     root: object,
-) -> lxml.html.HtmlElement:
-    """``best``, or an ancestor trimmed to the run of children that belong to the article.
+) -> tuple[lxml.html.HtmlElement, list[lxml.html.HtmlElement]]:
+    """``best``, or an ancestor trimmed to the run of children that belong to the article
+    (with the ancestors that lost children, innermost first).
 
     Looks up to ``SIBLING_LEVELS`` levels up, because CMSs split one article into several
     column or section wrappers, each with its own paragraphs. A sibling joins when some
@@ -139,6 +144,7 @@ def _with_siblings(
             holders.update(el.iterancestors())
     node = best
     current = best
+    trimmed: list[lxml.html.HtmlElement] = []
     for _ in range(SIBLING_LEVELS):
         parent = current.getparent()
         if parent is None or current is root:
@@ -153,9 +159,11 @@ def _with_siblings(
             for i, child in enumerate(children):
                 if i < kept[0] or i > kept[-1]:
                     clean.drop(child)
+                    if not trimmed or trimmed[-1] is not parent:
+                        trimmed.append(parent)
             node = parent
         current = parent
-    return node
+    return node, trimmed
 
 
 def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:

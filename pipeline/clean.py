@@ -220,6 +220,34 @@ def measure(root: lxml.html.HtmlElement) -> Measures:
     return Measures(plain, full, leaves)
 
 
+def remeasure_within(
+    measures: Measures, node: lxml.html.HtmlElement, trimmed: Sequence[lxml.html.HtmlElement]
+) -> Measures:
+    """``measures`` of a tree, made exact for the subtree at ``node`` after children were
+    dropped from the elements ``trimmed`` (innermost first, all inside ``node``).
+
+    Only the trimmed elements and their ancestors up to ``node`` change; everything
+    else keeps its measures, so the text-shape pass needs no second walk of the body.
+    The sums are those of ``measure``.
+    """
+    plain, full = measures.plain, measures.full
+    if trimmed:
+        path = [trimmed[0], *trimmed[0].iterancestors()]
+        for el in path[: path.index(node) + 1]:
+            own = len((el.text or "").strip())
+            is_link = el.tag == "a"
+            total, nonlink = own, 0 if is_link else own
+            for child in el:
+                tail = len((child.tail or "").strip())
+                total += full.get(child, 0) + tail
+                nonlink += tail + (0 if is_link else plain.get(child, 0))
+            plain[el] = nonlink
+            full[el] = total
+    leaf_set = set(measures.leaf_blocks)
+    leaves = [el for el in node.iter(*BLOCK_TAGS) if el in leaf_set]
+    return Measures(plain, full, leaves)
+
+
 def link_density(el: lxml.html.HtmlElement) -> float:
     """Share of the element's text that sits inside links."""
     text = normalize_space(el.text_content())
@@ -429,9 +457,14 @@ def is_read_more(el: lxml.html.HtmlElement, text: str) -> bool:
     return any(True for _ in el.iter("a")) or len(text) < 40
 
 
-def remove_by_text(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
-    """Drop link lists, leaf blocks whose text has a widget's shape, and meta-like edges."""
-    m = measure(root)
+def remove_by_text(
+    root: lxml.html.HtmlElement, stats: CleanStats, measures: Measures | None = None
+) -> None:
+    """Drop link lists, leaf blocks whose text has a widget's shape, and meta-like edges.
+
+    ``measures``: exact text measures of the tree under ``root``, when the caller has them.
+    """
+    m = measures or measure(root)
     doomed: set[lxml.html.HtmlElement] = set()
     for el in root.iter(*LIST_BLOCKS):
         if el is root or _under(el, doomed):

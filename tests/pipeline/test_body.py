@@ -197,3 +197,37 @@ def test_seed_page_gives_exactly_its_five_paragraphs() -> None:
     assert len(paragraphs) == 5
     assert paragraphs[0].startswith("San Francisco –")
     assert paragraphs[-1].endswith("paling kuat di dunia.")
+
+
+def _golden_pages() -> list[bytes]:
+    import gzip
+
+    pages = [p.read_bytes() for p in sorted(GOLDEN.glob("*.html"))]
+    return pages + [gzip.decompress(p.read_bytes()) for p in sorted(GOLDEN.glob("*.html.gz"))]
+
+
+def test_measures_kept_from_container_choice_equal_a_fresh_measure() -> None:
+    # The text-shape pass reuses the measures of the container choice, refreshed only
+    # where sibling blocks were dropped: they must be what a fresh walk would give.
+    from pipeline import clean
+    from pipeline.body import select_main
+    from pipeline.encoding import decode_html
+
+    trimmed_pages = 0
+    for page in _golden_pages():
+        tree = parse_html(decode_html(page))
+        clean.drop_noise(tree)
+        root = tree.find("body")
+        assert root is not None
+        clean.remove_by_markup(root, clean.CleanStats())
+        clean.wrap_loose_text(root)
+        measures = clean.measure(root)
+        container, trimmed = select_main(root, measures)
+        trimmed_pages += bool(trimmed)
+        kept = clean.remeasure_within(measures, container, trimmed)
+        fresh = clean.measure(container)
+        assert kept.leaf_blocks == fresh.leaf_blocks
+        for el in container.iter():
+            assert kept.plain.get(el) == fresh.plain.get(el)
+            assert kept.full.get(el) == fresh.full.get(el)
+    assert trimmed_pages >= 3  # the refresh path itself is exercised
