@@ -19,14 +19,15 @@ import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
-
-from scrapy.settings import BaseSettings
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
+from typing import TYPE_CHECKING
 
 from crawler.items import FetchedPage
 from pipeline.extract import extract
 from pipeline.types import Article, ExtractionError
+
+if TYPE_CHECKING:  # workers import this module: no Scrapy or Twisted there (~30 MB RSS)
+    from scrapy.settings import BaseSettings
+    from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,8 @@ class ExtractionPool:
             tuple(item.remove_selectors),
             item.content_type,
         )
+        from scrapy.utils.defer import maybe_deferred_to_future
+
         try:
             return await maybe_deferred_to_future(_deferred(future))
         except ExtractorCrashed as exc:
@@ -156,6 +159,7 @@ class ExtractionPool:
 def _deferred(future: Future[Article]) -> Deferred[Article]:
     """A Deferred fired on the reactor thread when ``future`` (from a pool) completes."""
     from twisted.internet import reactor
+    from twisted.internet.defer import Deferred
 
     deferred: Deferred[Article] = Deferred()
 
