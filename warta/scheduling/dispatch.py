@@ -94,6 +94,7 @@ class ScrapydRunner:
         self._active: dict[str, _Job | None] = {}
         self._adopted: dict[str, _Job] = {}
         self._last_used: dict[str, float] = {}
+        self._claims: dict[str, int] = {}  # dispatches under way, not yet in daemonstatus
         self._down: dict[str, str] = {}
         self._stopping = threading.Event()
 
@@ -233,34 +234,38 @@ class ScrapydRunner:
             if not status.reachable:
                 skipped.append(f"{status.url} ({status.error})")
         by_url = {node.url: node for node in self.nodes}
-        candidates = sorted(
-            (s for s in statuses if s.reachable),
-            key=lambda s: (s.load, self._last_used.get(s.url, 0.0)),
-        )
+        reachable = [s for s in statuses if s.reachable]
         settings = self._job_settings()
-        for status in candidates:
-            node = by_url[status.url]
-            after_id = self._newest_run_id(source)
-            job_id = new_job_id(source)
-            try:
-                node.schedule(
-                    self.scrapyd.project, self.scrapyd.spider, job_id, settings, {"source": source}
+        while reachable:
+            with self._lock:  # pick and claim at once: simultaneous dispatches spread out
+                status = min(
+                    reachable,
+                    key=lambda s: (
+                        s.load + self._claims.get(s.url, 0),
+                        self._last_used.get(s.url, 0.0),
+                    ),
                 )
-            except NodeError as exc:
-                self._note(NodeStatus(node.url, reachable=False, error=str(exc)))
-                skipped.append(f"{node.url} ({exc})")
+                self._claims[status.url] = self._claims.get(status.url, 0) + 1
+                self._last_used[status.url] = time.monotonic()
+            reachable.remove(status)
+            node = by_url[status.url]
+            try:
+                job = self._schedule(node, source, settings)
+            finally:
+                with self._lock:
+                    self._claims[status.url] -= 1
+            if isinstance(job, str):
+                skipped.append(f"{node.url} ({job})")
                 continue
-            with self._lock:
-                self._last_used[node.url] = time.monotonic()
             logger.info(
                 "Crawl of %s dispatched to %s as job %s (%d running/pending there)%s",
                 source,
                 node.url,
-                job_id,
+                job.job_id,
                 status.load,
                 "; skipped " + ", ".join(skipped) if skipped else "",
             )
-            return _Job(node, job_id, source, after_id)
+            return job
         message = "no Scrapyd node could take the crawl: " + "; ".join(skipped)
         logger.error("Crawl of %s not started: %s", source, message)
         run_id = self.database.start_run(source)
@@ -276,6 +281,26 @@ class ScrapydRunner:
             error_message=message,
         )
         return RunOutcome(source, "failed", NO_NODE, run_id, None, 0.0, error_message=message)
+
+    def _schedule(self, node: ScrapydNode, source: str, settings: dict[str, str]) -> _Job | str:
+        """The job on ``node``, or why the node did not take it."""
+        after_id = self._newest_run_id(source)
+        job_id = new_job_id(source)
+        args = {"source": source}
+        try:
+            node.schedule(self.scrapyd.project, self.scrapyd.spider, job_id, settings, args)
+        except NodeError as exc:
+            # A timeout may hide a job the node did accept: ask before trying another node,
+            # or the source would be crawled twice.
+            try:
+                accepted = node.job_state(self.scrapyd.project, job_id) is not None
+            except NodeError:
+                accepted = False
+            if not accepted:
+                self._note(NodeStatus(node.url, reachable=False, error=str(exc)))
+                return str(exc)
+            logger.warning("Job %s on %s was accepted despite: %s", job_id, node.url, exc)
+        return _Job(node, job_id, source, after_id)
 
     def _job_settings(self) -> dict[str, str]:
         settings = {"LOG_LEVEL": self.options.log_level}

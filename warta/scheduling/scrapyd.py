@@ -25,6 +25,9 @@ from urllib.request import Request, urlopen
 
 JOB_PREFIX = "warta."
 DEFAULT_TIMEOUT = 5.0
+# The first schedule.json of a project version makes Scrapyd run `scrapy list` before it
+# answers: seconds on a busy node.
+SCHEDULE_TIMEOUT = 30.0
 
 
 class NodeError(Exception):
@@ -110,7 +113,7 @@ class ScrapydNode:
         ]
         fields += [("setting", f"{key}={value}") for key, value in settings.items()]
         fields += list(args.items())
-        self._call("schedule.json", fields=fields)
+        self._call("schedule.json", fields=fields, timeout=max(self.timeout, SCHEDULE_TIMEOUT))
 
     def cancel(self, project: str, job_id: str, signal: str = "TERM") -> str | None:
         """Signal the job (or drop it from the queue); return its state before, if any."""
@@ -126,6 +129,7 @@ class ScrapydNode:
         query: dict[str, str] | None = None,
         *,
         fields: list[tuple[str, str]] | None = None,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
         url = f"{self.url}/{endpoint}"
         if query:
@@ -135,7 +139,7 @@ class ScrapydNode:
         if self._auth:
             request.add_header("Authorization", self._auth)
         try:
-            with urlopen(request, timeout=self.timeout) as response:
+            with urlopen(request, timeout=timeout or self.timeout) as response:
                 body = response.read()
         except HTTPError as exc:
             raise NodeRefused(f"{endpoint}: HTTP {exc.code} {exc.reason}") from exc

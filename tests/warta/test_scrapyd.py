@@ -1,0 +1,408 @@
+"""The scrapyd executor: real Scrapyd 1.6 nodes on 127.0.0.1, the real egg, one PostgreSQL.
+
+The egg is built the documented way (``scrapyd-deploy --build-egg`` in a copy of the
+project) and deployed with ``scrapyd-deploy -a`` to two Scrapyd processes, each with its
+own scrapyd.conf, eggs, logs and dbs folders and a free port. The nodes run without the
+repository on PYTHONPATH: warta, its migrations and its package data come from the egg.
+``warta scheduler`` runs as its own process and dispatches the demo sources to them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from click.testing import CliRunner
+
+from storage import Database
+from warta.cli_schedule import schedule_group
+from warta.scheduling.dispatch import NO_NODE, ScrapydOptions, ScrapydRunner
+from warta.scheduling.runner import CrawlOptions
+from warta.scheduling.scrapyd import ScrapydNode, source_of_job
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PROJECT = "warta"
+T = TypeVar("T")
+# Both tests need PostgreSQL: several nodes writing to one SQLite file proves nothing.
+on_postgresql = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def wait_for(
+    what: str,
+    probe: Callable[[], T | None],
+    timeout: float,
+    every: float = 0.3,
+    context: Callable[[], str] = str,
+) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}\n{context()}")
+        time.sleep(every)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Node:
+    url: str
+    folder: Path
+    proc: subprocess.Popen[bytes]
+
+    def warta_jobs(self) -> dict[str, str]:
+        """job id -> source of the warta jobs this node got (pending, running or finished)."""
+        answer = ScrapydNode(self.url).list_jobs(PROJECT)
+        jobs = [j for state in ("pending", "running", "finished") for j in answer[state]]
+        return {j["id"]: s for j in jobs if (s := source_of_job(j["id"])) is not None}
+
+
+def start_node(folder: Path) -> Node:
+    folder.mkdir(parents=True)
+    port = free_port()
+    (folder / "scrapyd.conf").write_text(
+        "[scrapyd]\n"
+        f"eggs_dir = {folder / 'eggs'}\n"
+        f"logs_dir = {folder / 'logs'}\n"
+        f"dbs_dir = {folder / 'dbs'}\n"
+        "poll_interval = 0.2\n"
+        "max_proc = 2\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "WARTA_CONFIG")}
+    env.pop("WARTA_DATABASE_URL", None)  # the scheduler passes it with each job
+    env |= {"SCRAPYD_HTTP_PORT": str(port), "SCRAPYD_BIND_ADDRESS": "127.0.0.1"}
+    with (folder / "scrapyd.out").open("wb") as out:
+        proc = subprocess.Popen(
+            [str(BIN / "scrapyd")], cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    return Node(f"http://127.0.0.1:{port}", folder, proc)
+
+
+def node_answers(node: Node) -> bool:
+    if node.proc.poll() is not None:
+        pytest.fail(f"scrapyd exited: {(node.folder / 'scrapyd.out').read_text()}")
+    try:
+        ScrapydNode(node.url, timeout=1).daemon_status()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The egg scrapyd-deploy builds from a copy of the project (the checkout stays clean)."""
+    project = tmp_path_factory.mktemp("project")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("warta", "crawler", "pipeline", "storage"):
+        shutil.copytree(REPO / name, project / name, ignore=ignore)
+    for name in ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md"):
+        shutil.copy(REPO / name, project / name)
+    out = project.parent / "warta.egg"
+    subprocess.run(
+        [str(BIN / "scrapyd-deploy"), "--build-egg", str(out)],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[Node]]:
+    """Two Scrapyd nodes with the egg deployed to both by ``scrapyd-deploy -a``."""
+    root = tmp_path_factory.mktemp("scrapyd")
+    started = [start_node(root / "node1"), start_node(root / "node2")]
+    try:
+        for node in started:
+            wait_for(f"scrapyd at {node.url}", lambda node=node: node_answers(node), timeout=30)
+        deploy = root / "deploy"
+        deploy.mkdir()
+        (deploy / "scrapy.cfg").write_text(
+            "[settings]\ndefault = crawler.settings\n\n"
+            + "\n".join(
+                f"[deploy:node{i}]\nurl = {node.url}/\nproject = {PROJECT}\n"
+                for i, node in enumerate(started, 1)
+            )
+        )
+        result = subprocess.run(
+            [str(BIN / "scrapyd-deploy"), "-a", "--egg", str(egg), "--version", "1"],
+            cwd=deploy,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr + result.stdout
+        yield started
+    finally:
+        for node in started:
+            node.proc.send_signal(signal.SIGTERM)
+        for node in started:
+            try:
+                node.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                node.proc.kill()
+                node.proc.wait()
+
+
+@pytest.fixture
+def demo_url() -> Iterator[str]:
+    from warta.demo.server import serve
+
+    server = serve(port=0)
+    try:
+        yield server.base_url
+    finally:
+        server.shutdown()
+
+
+class Scheduler:
+    """``warta scheduler`` in its own process, logging to a file."""
+
+    def __init__(self, tmp: Path, env: dict[str, str], *args: str) -> None:
+        self.log_path = tmp / "scheduler.log"
+        with self.log_path.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "warta", "scheduler", *args],
+                cwd=tmp,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self) -> bool:
+        if self.proc.poll() is not None:
+            pytest.fail(f"scheduler exited early ({self.proc.returncode}):\n{self.log()}")
+        return True
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            pytest.fail(f"scheduler did not stop:\n{self.log()}")
+
+
+@pytest.fixture
+def schedulers() -> Iterator[list[Scheduler]]:
+    started: list[Scheduler] = []
+    yield started
+    for s in started:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
+def scheduler_env(tmp_path: Path, database_url: str, config: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
+    env["WARTA_DATABASE_URL"] = database_url
+    env["WARTA_CONFIG"] = str(config)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def demo_config(path: Path, demo_url: str, scheduler_table: str = "") -> list[str]:
+    """The demo sources file (one-off runs only), plus a [scheduler] table; source names."""
+    import tomllib
+
+    from warta.demo import config_text
+
+    text = config_text(demo_url)
+    path.write_text(text + "\n" + scheduler_table, encoding="utf-8")
+    return [s["name"] for s in tomllib.loads(text)["sources"]]
+
+
+def queue_runs(env: dict[str, str], names: list[str]) -> None:
+    runner = CliRunner()
+    for args in (["sync"], *(["run-now", name] for name in names)):
+        result = runner.invoke(schedule_group, args, env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+
+def settled(scheduler: Scheduler, names: list[str]) -> bool:
+    """The scheduler saw every source's job end and read its run record."""
+    scheduler.alive()
+    log = scheduler.log()
+    return all(f"Crawl of {name} finished (" in log for name in names)
+
+
+def assert_every_article_once(database: Database, demo_url: str, names: list[str]) -> None:
+    from pipeline import canonicalize_url
+    from warta.demo import article_urls
+
+    served = sorted(
+        canonicalize_url(u) for u in article_urls(demo_url) if any(f"/{n}/" in u for n in names)
+    )
+    stored = sorted(a.canonical_url for a in database.query_articles(limit=None))
+    assert stored == served
+
+
+# -- the egg ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_egg_holds_every_package_its_data_and_the_scrapy_entry_point(
+    egg: Path, nodes: list[Node]
+) -> None:
+    with zipfile.ZipFile(egg) as archive:
+        names = set(archive.namelist())
+        entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
+    for package in ("warta", "crawler", "pipeline", "storage"):
+        assert f"{package}/__init__.py" in names
+    for data in (
+        "warta/sources.toml",
+        "warta/demo/site.py",
+        "crawler/spiders/news.py",
+        "storage/migrations/env.py",
+        "storage/migrations/script.py.mako",
+        "storage/migrations/versions/0001_initial.py",
+    ):
+        assert data in names, data
+    assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+    assert "settings = crawler.settings" in entry_points
+    for node in nodes:
+        spiders = ScrapydNode(node.url)._call("listspiders.json", {"project": PROJECT})
+        assert spiders["spiders"] == ["news"]
+
+
+# -- two nodes, one database -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+@on_postgresql
+def test_two_nodes_share_the_sources_and_store_every_article_once(
+    tmp_path: Path,
+    database_url: str,
+    demo_url: str,
+    nodes: list[Node],
+    schedulers: list[Scheduler],
+) -> None:
+    urls = json.dumps([node.url for node in nodes])
+    table = f'[scheduler]\nexecutor = "scrapyd"\nscrapyd_nodes = {urls}\n'
+    config = tmp_path / "sources.toml"
+    names = demo_config(config, demo_url, table)
+    env = scheduler_env(tmp_path, database_url, config)
+    queue_runs(env, names)
+    before = [node.warta_jobs() for node in nodes]
+
+    scheduler = Scheduler(tmp_path, env, "--max-parallel", "3", "--poll", "0.5")
+    schedulers.append(scheduler)
+    with Database.open(database_url) as database:
+        wait_for(
+            "the scheduler to settle a finished run of every source",
+            lambda: settled(scheduler, names),
+            timeout=75,
+            context=scheduler.log,
+        )
+        scheduler.stop()
+        assert scheduler.proc.returncode == 0, scheduler.log()
+        runs = [r for name in names for r in database.list_runs(source=name)]
+        assert len(runs) == len(names), [r.to_dict() for r in runs]
+        for run in runs:
+            assert run.status == "finished", run.to_dict()
+            assert run.pages > 0 and run.errors == 0, run.to_dict()
+        assert_every_article_once(database, demo_url, names)
+
+    # The work landed on both nodes, each source once.
+    new_jobs = [
+        {job: source for job, source in node.warta_jobs().items() if job not in old}
+        for node, old in zip(nodes, before, strict=True)
+    ]
+    assert all(new_jobs), f"a node got no crawl: {new_jobs}"
+    assert sorted(s for jobs in new_jobs for s in jobs.values()) == sorted(names)
+    log = scheduler.log()
+    for node in nodes:
+        assert f"dispatched to {node.url}" in log
+    assert "Traceback" not in log
+
+
+@pytest.mark.slow
+@on_postgresql
+def test_an_unreachable_node_is_skipped_and_reported_while_the_other_works(
+    tmp_path: Path,
+    database_url: str,
+    demo_url: str,
+    nodes: list[Node],
+    schedulers: list[Scheduler],
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    live = nodes[1]
+    config = tmp_path / "sources.toml"
+    names = demo_config(config, demo_url)[:2]
+    env = scheduler_env(tmp_path, database_url, config)
+    # Nodes from the environment (no [scheduler] table): the dead one first, so only
+    # skipping it keeps the crawls from going there.
+    env["WARTA_SCRAPYD_NODES"] = f"{dead} {live.url}"
+    queue_runs(env, names)
+    before = live.warta_jobs()
+
+    scheduler = Scheduler(tmp_path, env, "--max-parallel", "2", "--poll", "0.5")
+    schedulers.append(scheduler)
+    with Database.open(database_url) as database:
+        wait_for(
+            "the scheduler to settle a finished run of both sources",
+            lambda: settled(scheduler, names),
+            timeout=75,
+            context=scheduler.log,
+        )
+        result = CliRunner().invoke(schedule_group, ["nodes", "--format", "json"], env=env)
+        scheduler.stop()
+        for name in names:
+            (run,) = database.list_runs(source=name)
+            assert run.status == "finished" and run.pages > 0, run.to_dict()
+        assert_every_article_once(database, demo_url, names)
+
+    new = {j: s for j, s in live.warta_jobs().items() if j not in before}
+    assert sorted(new.values()) == sorted(names)
+    log = scheduler.log()
+    assert f"Scrapyd node {dead} skipped" in log
+    assert log.count(f"dispatched to {live.url}") == len(names)
+    # `warta schedule nodes` reports it too, and fails for a monitoring check.
+    assert result.exit_code == 1, result.output
+    states = {row["url"]: row for row in json.loads(result.stdout)}
+    assert states[dead]["state"] == "unreachable" and "refused" in states[dead]["error"]
+    assert states[live.url]["state"] == "ok"
+
+
+def test_with_no_node_reachable_the_run_is_recorded_as_failed_with_the_reasons(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    dead = [f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"]
+    crawl = CrawlOptions(database_url=sqlite_url, config_path=str(tmp_path / "s.toml"))
+    with Database.open(sqlite_url) as database:
+        runner = ScrapydRunner(crawl, ScrapydOptions(nodes=tuple(dead)), database)
+        outcome = runner.run("alpha")
+        assert outcome.status == "failed" and outcome.finish_reason == NO_NODE
+        (run,) = database.list_runs(source="alpha")
+    assert run.status == "failed" and run.finish_reason == NO_NODE
+    assert run.error_message is not None
+    for url in dead:
+        assert url in run.error_message
+    assert "Connection refused" in run.error_message
