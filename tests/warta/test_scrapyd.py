@@ -20,6 +20,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -136,7 +137,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[
     started = [start_node(root / "node1"), start_node(root / "node2")]
     try:
         for node in started:
-            wait_for(f"scrapyd at {node.url}", lambda node=node: node_answers(node), timeout=30)
+            wait_for(f"scrapyd at {node.url}", partial(node_answers, node), timeout=30)
         deploy = root / "deploy"
         deploy.mkdir()
         (deploy / "scrapy.cfg").write_text(
