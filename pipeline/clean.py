@@ -420,8 +420,27 @@ def _compile_css(css: str) -> CSSSelector | None:
         return None
 
 
+# Texts up to this long are remembered by widget_text (a bound on the cache's memory).
+WIDGET_CACHE_CHARS = 1000
+
+
 def widget_text(text: str) -> str | None:
-    """The widget kind a block's text has the shape of, or None for ordinary text."""
+    """The widget kind a block's text has the shape of, or None for ordinary text.
+
+    Cached for short texts: the rendered paragraphs are checked again after their blocks
+    were, and a site repeats its widget lines on every page.
+    """
+    if len(text) <= WIDGET_CACHE_CHARS:
+        return _cached_widget_text(text)
+    return _widget_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _cached_widget_text(text: str) -> str | None:
+    return _widget_text(text)
+
+
+def _widget_text(text: str) -> str | None:
     if not text:
         return None
     if _REACTION_RUN.match(text):
@@ -599,7 +618,8 @@ def remove_title_repeats(root: lxml.html.HtmlElement, title: str | None) -> None
     for el in root.iter(*TITLE_TAGS):
         if len(el) > 1:  # a title repeat is bare text, or text in one inline element
             continue
-        raw = el.text_content()
+        # A childless element's text is its .text: no XPath string() call needed.
+        raw = el.text_content() if len(el) else el.text or ""
         # Cheap length test first: most elements cannot be the title.
         if not size / 3 <= len(raw) <= size * 3 + 40:
             continue
