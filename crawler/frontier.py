@@ -20,6 +20,7 @@ Scrapy 2.19 live here and are explained in docs/frontier.md:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -30,6 +31,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
@@ -116,11 +118,45 @@ if seen and (ttl <= 0 or now - tonumber(seen) < ttl) then return 1 end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 return 0
 """
+# Join the crawl's run, or create it (pointer, seeder) if there is none; register the worker.
+# KEYS: pointer; ARGV: new run id, worker id, ttl (0 = keys never expire), run key prefix.
+_JOIN = """
+local now = redis.call('TIME')[1]
+local run = redis.call('GET', KEYS[1])
+local created = 0
+if not run then
+  run = ARGV[1]
+  created = 1
+  redis.call('SET', KEYS[1], run)
+  redis.call('SET', ARGV[4] .. run .. ':seeder', ARGV[2])
+end
+redis.call('HSET', ARGV[4] .. run .. ':workers', ARGV[2], now)
+if tonumber(ARGV[3]) > 0 then
+  for _, name in ipairs({'seeder', 'workers'}) do
+    redis.call('EXPIRE', ARGV[4] .. run .. ':' .. name, ARGV[3])
+  end
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+return {run, created}
+"""
+# Which part this worker plays in seeding: the seeder, 'wait' for a live seeder, or 'done'.
+# A seeder that died (dropped from workers by _RECOVER) is replaced by the asking worker.
+# KEYS: seeded, seeder, workers; ARGV: worker id.
+_SEED_ROLE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'done' end
+local seeder = redis.call('GET', KEYS[2])
+if seeder == ARGV[1] then return 'seed' end
+if seeder and redis.call('HEXISTS', KEYS[3], seeder) == 1 then return 'wait' end
+redis.call('SET', KEYS[2], ARGV[1], 'KEEPTTL')
+return 'seed'
+"""
 # KEYS: run pointer, workers, then keys whose TTL to refresh. 0 when the run is over.
 _HEARTBEAT = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[2], redis.call('TIME')[1])
-for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+if tonumber(ARGV[3]) > 0 then
+  for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+end
 return 1
 """
 # Put the in-flight requests of every worker silent for more than ARGV[1] s back in the queue.
@@ -143,6 +179,7 @@ end
 return moved
 """
 # Quiet: seeded, queue empty, no worker holds a request. ARGV[2] = 1 ends the run if quiet.
+# KEYS: the run's keys (Frontier.run_keys); ARGV: run id, end?, in-flight key prefix.
 _QUIET = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 if redis.call('EXISTS', KEYS[4]) == 0 or redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
@@ -162,8 +199,9 @@ return 1
 class Frontier:
     """One run of one crawl (spider + sources) in Redis, as seen by one worker.
 
-    Keys: `{prefix}:{spider}:{sources}:run` holds the current run id; the run's own keys
-    are `{prefix}:{spider}:{sources}:{run}:requests|fingerprints|workers|seeded|inflight:ID`.
+    `{prefix}:{spider}:{sources}:run` holds the current run id; the run's own keys are
+    `{prefix}:{spider}:{sources}:{run}:` + requests, fingerprints, workers (worker id ->
+    last heartbeat, Redis clock), seeder, seeded and inflight:{worker id}.
     """
 
     server: Any  # redis.Redis
@@ -174,36 +212,28 @@ class Frontier:
 
     @classmethod
     def join(cls, server: Any, crawl_key: str, worker_id: str, ttl: float) -> Frontier:
-        """Join the crawl's current run, or start one (SET NX: exactly one worker creates it)."""
-        pointer = f"{crawl_key}:run"
-        while True:
-            new_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
-            if server.set(pointer, new_id, nx=True, ex=int(ttl)):
-                return cls(server, crawl_key, new_id, worker_id, created=True)
-            current = server.get(pointer)
-            if current is not None:  # else the run ended in between: try again
-                return cls(server, crawl_key, _text(current), worker_id, created=False)
+        """Join the crawl's current run, or start one (atomic: exactly one worker creates it)."""
+        new_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
+        keys = [f"{crawl_key}:run"]
+        run_id, created = _run(server, _JOIN, keys, [new_id, worker_id, int(ttl), crawl_key + ":"])
+        return cls(server, crawl_key, _text(run_id), worker_id, created=bool(created))
 
     def key(self, name: str) -> str:
         return f"{self.crawl_key}:{self.run_id}:{name}"
 
     @property
-    def pointer(self) -> str:
-        return f"{self.crawl_key}:run"
-
-    @property
     def inflight(self) -> str:
         return self.key("inflight:") + self.worker_id
 
-    def _run_keys(self) -> list[str]:
-        """The pointer first, then the run's keys in the order the scripts expect."""
-        names = ("requests", "workers", "seeded", "fingerprints")
-        return [self.pointer, *(self.key(n) for n in names)]
+    def run_keys(self) -> list[str]:
+        """The pointer, then the run's keys, in the order the scripts expect."""
+        names = ("requests", "workers", "seeded", "fingerprints", "seeder")
+        return [f"{self.crawl_key}:run", *(self.key(n) for n in names)]
 
     def heartbeat(self, ttl: float) -> bool:
         """Say this worker is alive, keep the run's keys; False once the run is over."""
-        pointer, requests, workers, seeded, fingerprints = self._run_keys()
-        keys = [pointer, workers, requests, seeded, fingerprints, self.inflight]
+        pointer, requests, workers, *others = self.run_keys()
+        keys = [pointer, workers, requests, *others, self.inflight]
         return bool(_run(self.server, _HEARTBEAT, keys, [self.run_id, self.worker_id, int(ttl)]))
 
     def recover(self, lease: float) -> int:
@@ -215,13 +245,15 @@ class Frontier:
         """1 when nothing is left to do (with end=True: and the run's keys are deleted),
         0 when work is queued or in flight, -1 when the run is already over."""
         args = [self.run_id, "1" if end else "0", self.key("inflight:")]
-        return int(_run(self.server, _QUIET, self._run_keys(), args))
+        return int(_run(self.server, _QUIET, self.run_keys(), args))
 
-    def needs_seeds(self) -> bool:
-        return self.created or not self.server.exists(self.key("seeded"))
+    def seed_role(self) -> str:
+        """'seed' (this worker seeds), 'wait' (a live worker is seeding) or 'done'."""
+        keys = [self.key("seeded"), self.key("seeder"), self.key("workers")]
+        return _text(_run(self.server, _SEED_ROLE, keys, [self.worker_id]))
 
-    def mark_seeded(self) -> None:
-        self.server.set(self.key("seeded"), self.worker_id)
+    def mark_seeded(self, ttl: float) -> None:
+        self.server.set(self.key("seeded"), self.worker_id, ex=int(ttl) if ttl > 0 else None)
 
     def leave(self) -> None:
         self.server.hdel(self.key("workers"), self.worker_id)
@@ -284,6 +316,7 @@ class FrontierScheduler(Scheduler):
         self.taken: dict[Request, bytes] = {}  # popped here, not handled yet
         self.quiet_since: float | None = None
         self.run_over = False
+        self.requeued = 0
         self.ticker = create_looping_call(self.tick)
         crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.on_opened, signal=signals.spider_opened)
@@ -316,10 +349,14 @@ class FrontierScheduler(Scheduler):
     def on_opened(self, spider: Spider) -> None:
         # After stats.open_spider(); the per-source keys land in each crawl-run record.
         assert self.frontier is not None
-        for key, value in (("run", self.frontier.run_id), ("worker", self.worker_id)):
-            self.stats.set_value(f"warta/frontier/{key}", value)
-            for source in getattr(spider, "source_names", []):
-                self.stats.set_value(st.source_key(source, f"frontier/{key}"), value)
+        self.set_stat("run", self.frontier.run_id)
+        self.set_stat("worker", self.worker_id)
+
+    def set_stat(self, key: str, value: Any) -> None:
+        """warta/frontier/KEY and, for the crawl-run records, each source's frontier/KEY."""
+        self.stats.set_value(f"warta/frontier/{key}", value)
+        for source in getattr(self.spider, "source_names", []):
+            self.stats.set_value(st.source_key(source, f"frontier/{key}"), value)
 
     def next_request(self) -> Request | None:
         assert self.frontier is not None
@@ -352,14 +389,20 @@ class FrontierScheduler(Scheduler):
         self.queue.ack(self.frontier.inflight, [self.taken.pop(r) for r in done])
 
     def tick(self) -> None:
+        """Every WARTA_FRONTIER_HEARTBEAT_SECONDS: acknowledge, say alive, rescue the dead."""
         assert self.frontier is not None
-        self.settle()
-        if not self.frontier.heartbeat(self.ttl):
-            self.run_over = True
-        moved = self.frontier.recover(self.lease)
+        try:
+            self.settle()
+            if not self.frontier.heartbeat(self.ttl):
+                self.run_over = True
+            moved = self.frontier.recover(self.lease)
+        except RedisError as exc:  # Redis away for a moment: try again at the next beat
+            logger.warning("Frontier: heartbeat failed: %s", exc)
+            return
         if moved:
             logger.warning("Frontier: requeued %d requests of a silent worker", moved)
-            self.stats.inc_value("warta/frontier/requeued", moved)
+            self.requeued += moved
+            self.set_stat("requeued", self.requeued)
             _wake(self.crawler)
 
     def on_idle(self, spider: Spider) -> None:
@@ -386,8 +429,10 @@ class FrontierScheduler(Scheduler):
 class SeedGateMiddleware:
     """Spider middleware: the spider's start() seeds the run on one worker only.
 
-    Scrapy 2.13+ iterates `start()` (not `start_requests()`); a worker that joined a
-    seeded run does not iterate it at all and only takes requests from the shared queue.
+    Scrapy 2.13+ iterates `start()` (no longer `start_requests()`). The worker that created
+    the run iterates it; the others wait (taking requests meanwhile) until the run is
+    seeded and never iterate it, unless the seeder dies first: then one of them takes over,
+    and the duplicate filter drops the seeds already queued.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -399,15 +444,25 @@ class SeedGateMiddleware:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         scheduler = self.crawler.engine.scheduler
-        frontier = scheduler.frontier if isinstance(scheduler, FrontierScheduler) else None
-        if frontier is not None and not frontier.needs_seeds():
+        if not isinstance(scheduler, FrontierScheduler) or scheduler.frontier is None:
+            async for item_or_request in start:
+                yield item_or_request
+            return
+        frontier = scheduler.frontier
+        while (role := frontier.seed_role()) == "wait":
+            await asyncio.sleep(POLL_SECONDS)
+        if role == "done":
             logger.info("Frontier: run %s is seeded; taking requests only", frontier.run_id)
             return
-        async for item_or_request in start:
-            yield item_or_request
-        if frontier is not None:
-            frontier.mark_seeded()
-            self.crawler.stats.set_value("warta/frontier/seeded", True)
+        try:
+            async for item_or_request in start:
+                yield item_or_request
+        except Exception:
+            frontier.mark_seeded(scheduler.ttl)  # what start() gave is all there will be
+            raise
+        frontier.mark_seeded(scheduler.ttl)
+        self.crawler.stats.set_value("warta/frontier/seeded", True)
+        logger.info("Frontier: seeded run %s", frontier.run_id)
 
 
 # Source names are slugs; anything else would clash with scrapy-redis's "%" key templates.
