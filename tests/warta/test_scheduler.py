@@ -816,3 +816,50 @@ def _run_now_and_sync(
     assert rows[alpha["name"]]["consecutive_failures"] == 0
     proc.stop()
     assert proc.proc.returncode == 0, proc.log()
+
+
+# -- the executor setting ------------------------------------------------------------------
+
+FEED_SOURCE = '[[sources]]\nname = "alpha"\nkind = "feed"\nstart_urls = ["http://127.0.0.1:9/f"]\n'
+
+
+def test_the_scheduler_table_chooses_the_executor_and_its_errors_name_the_line(
+    tmp_path: Path,
+) -> None:
+    from warta.config import ConfigError, load_config
+
+    path = tmp_path / "s.toml"
+    path.write_text(FEED_SOURCE)
+    assert load_config(path).scheduler.executor == "local", "local unless the file says so"
+    path.write_text(
+        FEED_SOURCE + '\n[scheduler]\nexecutor = "scrapyd"\n'
+        'scrapyd_nodes = ["http://crawl1:6800/", "http://u:p@crawl2:6800"]\n'
+    )
+    settings = load_config(path).scheduler
+    assert settings.executor == "scrapyd"
+    assert settings.scrapyd_nodes == ("http://crawl1:6800", "http://u:p@crawl2:6800")
+    assert settings.scrapyd_project == "warta" and settings.crawl_database_url is None
+
+    for table, message in [
+        ('executor = "scrapyd"\n', ":6: scheduler.scrapyd_nodes: required"),
+        ('executor = "scrapyd"\nscrapyd_nodes = ["crawl1:6800"]\n', ":8: scheduler.scrapyd_nodes"),
+        ('executor = "remote"\n', ":7: scheduler.executor"),
+        ('scrapyd_node = ["http://a:6800"]\n', "did you mean 'scrapyd_nodes'?"),
+    ]:
+        path.write_text(FEED_SOURCE + "\n[scheduler]\n" + table)
+        with pytest.raises(ConfigError, match=message.replace("?", r"\?")):
+            load_config(path)
+
+
+def test_scrapyd_without_nodes_is_refused_before_the_scheduler_starts(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    from warta.cli import main
+
+    (tmp_path / "s.toml").write_text(FEED_SOURCE)
+    env = {"WARTA_DATABASE_URL": sqlite_url, "WARTA_CONFIG": str(tmp_path / "s.toml")}
+    result = CliRunner().invoke(main, ["scheduler", "--executor", "scrapyd"], env=env)
+    assert result.exit_code == 2
+    assert "the scrapyd executor needs node URLs" in result.output
+    bad = CliRunner().invoke(main, ["scheduler", "--scrapyd-node", "crawl1:6800"], env=env)
+    assert bad.exit_code == 2 and "not a Scrapyd node URL" in bad.output

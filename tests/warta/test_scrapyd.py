@@ -407,3 +407,18 @@ def test_with_no_node_reachable_the_run_is_recorded_as_failed_with_the_reasons(
     for url in dead:
         assert url in run.error_message
     assert "Connection refused" in run.error_message
+
+
+def test_schedule_list_names_an_unreachable_node_of_the_sources_file(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[[sources]]\nname = "alpha"\nkind = "feed"\nstart_urls = ["http://127.0.0.1:9/f"]\n'
+        f'\n[scheduler]\nexecutor = "scrapyd"\nscrapyd_nodes = ["{dead}"]\n'
+    )
+    env = {"WARTA_DATABASE_URL": sqlite_url, "WARTA_CONFIG": str(config)}
+    result = CliRunner().invoke(schedule_group, ["list", "--format", "table"], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"scrapyd nodes: {dead} UNREACHABLE" in result.stderr
