@@ -28,12 +28,11 @@ pytestmark = pytest.mark.slow
 
 redis = pytest.importorskip("redis")
 REDIS_URL = os.environ.get("WARTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-ARTICLES = 360
-PER_SITEMAP = 90
+ARTICLES = 300
+PER_SITEMAP = 100
 ARTICLE_DELAY = 0.04  # seconds per article page: the crawl lasts long enough to share
 FRONTIER = (
     "-s", "WARTA_FRONTIER_IDLE_SECONDS=2",
-    "-s", "WARTA_FRONTIER_LEASE_SECONDS=3",
     "-s", "WARTA_FRONTIER_HEARTBEAT_SECONDS=0.5",
     "-s", "AUTOTHROTTLE_ENABLED=False",
     "-s", "LOG_LEVEL=INFO",
@@ -169,12 +168,15 @@ language = "en"
     return path
 
 
-def start_worker(agent: str, config: Path, db_url: str, prefix: str) -> subprocess.Popen[str]:
+def start_worker(
+    agent: str, config: Path, db_url: str, prefix: str, lease: float = 60
+) -> subprocess.Popen[str]:
+    """A worker as on a node; `lease`: how long it may be silent before counted dead."""
     env = crawl_env(db_url)
     env["WARTA_REDIS_URL"] = REDIS_URL
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=backfill"]
     cmd += ["-a", f"config={config}", *FRONTIER, "-s", f"USER_AGENT={agent}"]
-    cmd += ["-s", f"WARTA_REDIS_PREFIX={prefix}"]
+    cmd += ["-s", f"WARTA_REDIS_PREFIX={prefix}", "-s", f"WARTA_FRONTIER_LEASE_SECONDS={lease}"]
     return subprocess.Popen(
         cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -236,8 +238,8 @@ def test_two_workers_fetch_every_page_once_and_store_every_article_once(
 def test_a_killed_worker_loses_no_url(site: CountingSite, tmp_path: Path, prefix: str) -> None:
     db_url = f"sqlite:///{tmp_path / 'warta.db'}"
     config = sources_file(tmp_path, site.base_url)
-    doomed = start_worker("worker-a", config, db_url, prefix)
-    survivor = start_worker("worker-b", config, db_url, prefix)
+    doomed = start_worker("worker-a", config, db_url, prefix, lease=3)
+    survivor = start_worker("worker-b", config, db_url, prefix, lease=3)
     deadline = time.monotonic() + 60
     while site.by_worker("worker-a") < 40 or site.by_worker("worker-b") < 10:
         assert time.monotonic() < deadline, "the workers did not both start crawling"
