@@ -319,8 +319,8 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
     them is applied (the rules misread this site's markup).
     """
     total = _plain_length(root)
-    doomed: list[tuple[lxml.html.HtmlElement, str]] = []
-    removed = 0
+    # (element, intent, all its text, its text outside links when it had to be counted)
+    doomed: list[tuple[lxml.html.HtmlElement, str, int, int | None]] = []
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
         if not isinstance(el.tag, str):
@@ -328,28 +328,38 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
         intent = markup_intent(el)
         if intent is None:
             continue
-        size = _plain_length(el)
-        if total and size > VALVE_SHARE * total:
+        # The text outside links is at most all the text: counting the links (the dear
+        # part) is needed only when all the text could trip a valve.
+        text = len(_TEXT(el))
+        size = text - _link_length(el) if total and text > VALVE_SHARE * total else None
+        if size is not None and size > VALVE_SHARE * total:
             stats.kept += 1
             logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
             continue
-        doomed.append((el, intent))
-        removed += size
+        doomed.append((el, intent, text, size))
         walker.skip_subtree()
-    if removed > VALVE_ALL_SHARE * total and total - removed < VALVE_MIN_CHARS:
-        stats.kept += len(doomed)
-        logger.info(
-            "valve: markup rules would leave %d of %d characters; kept", total - removed, total
+    if sum(text for _, _, text, _ in doomed) > VALVE_ALL_SHARE * total:
+        removed = sum(
+            text - _link_length(el) if size is None else size for el, _, text, size in doomed
         )
-        return
-    for el, intent in doomed:
+        if removed > VALVE_ALL_SHARE * total and total - removed < VALVE_MIN_CHARS:
+            stats.kept += len(doomed)
+            logger.info(
+                "valve: markup rules would leave %d of %d characters; kept", total - removed, total
+            )
+            return
+    for el, intent, _, _ in doomed:
         stats.count(intent)
         drop(el)
 
 
+def _link_length(el: lxml.html.HtmlElement) -> int:
+    return sum(len(t.strip()) for t in _LINK_TEXT(el))
+
+
 def _plain_length(el: lxml.html.HtmlElement) -> int:
     """Characters of text outside links (menus and link lists weigh nothing)."""
-    return len(_TEXT(el)) - sum(len(t.strip()) for t in _LINK_TEXT(el))
+    return len(_TEXT(el)) - _link_length(el)
 
 
 def wrap_loose_text(root: lxml.html.HtmlElement) -> None:
