@@ -114,7 +114,7 @@ _BOILERPLATE_RE = re.compile(
     factored_alternation(p for patterns in rules.BOILERPLATE_CLASSES.values() for p in patterns)
 )
 _INTENT_RES = tuple(
-    (intent, re.compile("|".join(patterns)))
+    (intent, re.compile(factored_alternation(patterns)))
     for intent, patterns in rules.BOILERPLATE_CLASSES.items()
 )
 # Tokens that protect an element from class rules: the body itself, quoted social posts.

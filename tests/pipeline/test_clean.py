@@ -322,6 +322,11 @@ def test_factored_class_rules_match_exactly_the_tokens_the_plain_alternation_mat
     assert len(tokens) > 500
     differ = [t for t in tokens if bool(plain.search(t)) != bool(factored.search(t))]
     assert differ == []
+    # And each token gets the intent the plain per-intent alternations give it.
+    plain_intents = [(i, re.compile("|".join(p))) for i, p in rules.BOILERPLATE_CLASSES.items()]
+    for token in tokens:
+        want = next((i for i, rx in plain_intents if rx.search(token)), None)
+        assert clean._token_intent(token) == want, token
 
 
 def test_factored_alternation_leaves_patterns_with_top_level_branches_whole() -> None:
