@@ -346,7 +346,7 @@ def test_two_nodes_share_the_sources_and_store_every_article_once(
 
 @pytest.mark.slow
 @on_postgresql
-def test_an_unreachable_node_is_skipped_and_reported_while_the_other_works(
+def test_an_unreachable_node_is_skipped_and_a_restarted_scheduler_adopts_the_running_job(
     tmp_path: Path,
     database_url: str,
     demo_url: str,
@@ -356,40 +356,56 @@ def test_an_unreachable_node_is_skipped_and_reported_while_the_other_works(
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     live = nodes[1]
     config = tmp_path / "sources.toml"
-    names = demo_config(config, demo_url)[:2]
+    name = demo_config(config, demo_url)[0]
     env = scheduler_env(tmp_path, database_url, config)
     # Nodes from the environment (no [scheduler] table): the dead one first, so only
-    # skipping it keeps the crawls from going there.
+    # skipping it keeps the crawl from going there.
     env["WARTA_SCRAPYD_NODES"] = f"{dead} {live.url}"
-    queue_runs(env, names)
-    before = live.warta_jobs()
-
-    scheduler = Scheduler(tmp_path, env, "--max-parallel", "2", "--poll", "0.5")
-    schedulers.append(scheduler)
+    queue_runs(env, [name])
+    before = [node.warta_jobs() for node in nodes]
+    # One page a second: the crawl outlives the first scheduler.
+    slow = ("--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=1")
+    first = Scheduler(tmp_path, env, "--poll", "0.5", *slow)
+    schedulers.append(first)
     with Database.open(database_url) as database:
-        wait_for(
-            "the scheduler to settle a finished run of both sources",
-            lambda: settled(scheduler, names),
-            timeout=75,
-            context=scheduler.log,
-        )
-        result = CliRunner().invoke(schedule_group, ["nodes", "--format", "json"], env=env)
-        scheduler.stop()
-        for name in names:
-            (run,) = database.list_runs(source=name)
-            assert run.status == "finished" and run.pages > 0, run.to_dict()
-        assert_every_article_once(database, demo_url, names)
 
-    new = {j: s for j, s in live.warta_jobs().items() if j not in before}
-    assert sorted(new.values()) == sorted(names)
-    log = scheduler.log()
-    assert f"Scrapyd node {dead} skipped" in log
-    assert log.count(f"dispatched to {live.url}") == len(names)
-    # `warta schedule nodes` reports it too, and fails for a monitoring check.
-    assert result.exit_code == 1, result.output
-    states = {row["url"]: row for row in json.loads(result.stdout)}
-    assert states[dead]["state"] == "unreachable" and "refused" in states[dead]["error"]
-    assert states[live.url]["state"] == "ok"
+        def crawling() -> bool:
+            first.alive()
+            return any(r.status == "running" for r in database.list_runs())
+
+        wait_for("a crawl under way", crawling, timeout=45, context=first.log)
+        # The dead node is skipped and reported; the live one got the work.
+        log = first.log()
+        assert f"Scrapyd node {dead} skipped" in log
+        assert f"Crawl of {name} dispatched to {live.url}" in log
+        result = CliRunner().invoke(schedule_group, ["nodes", "--format", "json"], env=env)
+        assert result.exit_code == 1, "a monitoring check fails while a node is down"
+        states = {row["url"]: row for row in json.loads(result.stdout)}
+        assert states[dead]["state"] == "unreachable" and "refused" in states[dead]["error"]
+        assert states[live.url]["state"] == "ok" and states[live.url]["warta_jobs"] == name
+
+        # A scheduler stopped mid-crawl leaves the job running; the next one adopts it
+        # (no second job of the source) and still enforces the time limit with cancel.json.
+        first.stop()
+        assert "left running as Scrapyd job" in first.log()
+        second = Scheduler(tmp_path, env, "--poll", "0.5", "--time-limit", "3", "--grace", "10")
+        schedulers.append(second)
+        wait_for(
+            "the adopted crawl to be stopped at the time limit",
+            lambda: second.alive() and f"Crawl of {name} interrupted" in second.log(),
+            timeout=45,
+            context=second.log,
+        )
+        second.stop()
+        (run,) = database.list_runs(source=name)
+        assert run.status == "interrupted" and run.finish_reason == "time limit", run.to_dict()
+        assert run.pages > 0
+    assert "adopted, not started again" in second.log()
+    new = [
+        {j: s for j, s in node.warta_jobs().items() if j not in old}
+        for node, old in zip(nodes, before, strict=True)
+    ]
+    assert new == [{}, new[1]] and list(new[1].values()) == [name], "one job, on the live node"
 
 
 def test_with_no_node_reachable_the_run_is_recorded_as_failed_with_the_reasons(
