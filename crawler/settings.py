@@ -32,11 +32,12 @@ WARTA_RETRY_MAX_DELAY = 60.0
 
 # Incremental re-crawls (crawler/incremental.py): feeds, sitemaps and listings are
 # requested with If-None-Match / If-Modified-Since from the last clean crawl, and a 304
-# costs no parsing. With WARTA_SKIP_STORED, an article already stored is fetched again only
-# when its feed/sitemap entry shows a newer date or it is younger than the refresh window,
-# at most WARTA_REFETCH_BUDGET times per source and crawl (skips are counted in the run).
+# costs no parsing. An article already stored is fetched again only when its feed/sitemap
+# entry shows a newer date or it is younger than the refresh window, at most
+# WARTA_REFETCH_BUDGET times per source and crawl (skips are counted in the run);
+# WARTA_SKIP_STORED = False fetches every listed article again (a full re-check).
 WARTA_CONDITIONAL_REQUESTS = True
-WARTA_SKIP_STORED = False
+WARTA_SKIP_STORED = True
 WARTA_REFRESH_WINDOW_HOURS = 6.0
 WARTA_REFETCH_BUDGET = 100
 # Extraction moves to worker processes after this many pages of one crawl (a backfill, not
@@ -48,7 +49,7 @@ WARTA_EXTRACT_WORKERS = 0
 # Scrapy's default (100) costs ~1.2 ms of CPU per page, 40% of a bare crawl's own CPU.
 CONCURRENT_ITEMS = 4
 # Shared frontier: with a Redis URL (or the environment variable), this crawl is one worker
-# of a crawl shared through Redis (crawler/frontier.py, docs/frontier.md); unset: off.
+# of a crawl shared through Redis (crawler/frontier/, docs/frontier.md); unset: off.
 WARTA_REDIS_URL: str | None = None
 ADDONS = {"crawler.frontier.FrontierAddon": 0}
 

@@ -1,4 +1,4 @@
-"""Fetch stage: two real workers share one crawl through the real Redis (crawler/frontier.py).
+"""Fetch stage: two real workers share one crawl through the real Redis (crawler/frontier/).
 
 Each worker is `python -m scrapy crawl news -a source=backfill` with WARTA_REDIS_URL, as on
 a node; the site is served over HTTP on 127.0.0.1 and counts who fetched which path (the
