@@ -16,6 +16,7 @@ from functools import lru_cache
 import lxml.html
 from lxml import etree
 
+from pipeline.alternation import factored_alternation
 from pipeline.tagindex import TagIndex
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -122,7 +123,7 @@ SECTION_CLASSES = (
 CRUMB_CLASSES = ("breadcrumb", "crumbs")
 CRUMB_ID = "breadcrumbs"
 _ANY_CLASS = re.compile(
-    "|".join(
+    factored_alternation(
         re.escape(word)
         for word in (
             *BYLINE_CLASSES,
