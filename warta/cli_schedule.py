@@ -225,8 +225,8 @@ def scheduler_command(
 
     \b
     Example (two Scrapyd crawl nodes writing to one PostgreSQL database):
-        WARTA_DATABASE_URL=postgresql+psycopg://warta@db/warta warta scheduler \\
-            --scrapyd-node http://crawl1:6800 --scrapyd-node http://crawl2:6800
+        export WARTA_DATABASE_URL=postgresql+psycopg://warta@db/warta
+        warta scheduler --scrapyd-node http://crawl1:6800 --scrapyd-node http://crawl2:6800
     """
     from warta.config import load_config
     from warta.scheduler import SchedulerAlreadyRunning, SchedulerOptions, SchedulerService
