@@ -87,8 +87,9 @@ class Frontier:
 
     def seed_role(self) -> str:
         """'seed' (this worker seeds), 'wait' (a live worker is seeding) or 'done'."""
-        keys = [self.key("seeded"), self.key("seeder"), self.key("workers")]
-        return _text(_run(self.server, scripts.SEED_ROLE, keys, [self.worker_id]))
+        keys = [self.key("seeded"), self.key("seeder"), self.key("workers"), self.run_keys()[0]]
+        args = [self.worker_id, self.run_id]
+        return _text(_run(self.server, scripts.SEED_ROLE, keys, args))
 
     def mark_seeded(self, ttl: float) -> None:
         self.server.set(self.key("seeded"), self.worker_id, ex=int(ttl) if ttl > 0 else None)
@@ -166,6 +167,8 @@ class FrontierScheduler(Scheduler):
         return cls(server, crawler)
 
     def open(self, spider: Spider) -> None:
+        if not isinstance(_engine_requests(self.crawler), set):
+            raise RuntimeError("this Scrapy has no engine slot in-progress set: acks impossible")
         crawl = ",".join(sorted(getattr(spider, "source_names", None) or ["all"]))
         crawl_key = f"{self.prefix}:{spider.name}:{_SAFE.sub('_', crawl)}"
         self.frontier = frontier = Frontier.join(self.server, crawl_key, self.worker_id, self.ttl)
@@ -222,7 +225,7 @@ class FrontierScheduler(Scheduler):
     def settle(self) -> None:
         """Acknowledge the requests the engine has finished with (links queued, item stored)."""
         assert self.frontier is not None
-        busy = _engine_requests(self.crawler)
+        busy = _engine_requests(self.crawler) or set()
         done = [r for r in self.taken if r not in busy]
         self.queue.ack(self.frontier.inflight, [self.taken.pop(r) for r in done])
 
@@ -316,14 +319,14 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _engine_requests(crawler: Crawler) -> set[Request]:
+def _engine_requests(crawler: Crawler) -> set[Request] | None:
     """Requests the engine is downloading or whose output it is still handling.
 
     Scrapy has no signal for "request fully handled" (items through the pipelines, new
     requests scheduled); the engine slot's in-progress set is exactly that (Scrapy 2.19).
     """
     slot = getattr(crawler.engine, "_slot", None)
-    return slot.inprogress if slot is not None else set()
+    return getattr(slot, "inprogress", None)
 
 
 def _wake(crawler: Crawler, delay: float = 0) -> None:

@@ -38,10 +38,11 @@ if tonumber(ARGV[3]) > 0 then
 end
 return {run, created}
 """
-# Which part this worker plays in seeding: the seeder, 'wait' for a live seeder, or 'done'.
-# A seeder that died (dropped from workers by RECOVER) is replaced by the asking worker.
-# KEYS: seeded, seeder, workers; ARGV: worker id.
+# Which part this worker plays in seeding: the seeder, 'wait' for a live seeder, or 'done'
+# (also when the run is over). A seeder that died (dropped from workers by RECOVER) is
+# replaced by the asking worker. KEYS: seeded, seeder, workers, pointer; ARGV: worker, run.
 SEED_ROLE = """
+if redis.call('GET', KEYS[4]) ~= ARGV[2] then return 'done' end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'done' end
 local seeder = redis.call('GET', KEYS[2])
 if seeder == ARGV[1] then return 'seed' end

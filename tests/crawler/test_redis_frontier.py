@@ -254,3 +254,23 @@ def test_a_killed_worker_loses_no_url(site: CountingSite, tmp_path: Path, prefix
     # What the killed worker had taken (fetched or not, stored or not) came back to the queue.
     assert survivor_run["stats"]["frontier/requeued"] > 0
     assert "requeued" in log
+
+
+def test_fingerprints_are_warta_canonical_ones_and_expire(prefix: str) -> None:
+    from scrapy import Request, Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.frontier.scheduler import FrontierDupeFilter
+
+    fingerprinter = "crawler.fingerprint.CanonicalURLFingerprinter"
+    crawler = get_crawler(Spider, {"REQUEST_FINGERPRINTER_CLASS": fingerprinter})
+    client = redis.Redis.from_url(REDIS_URL)
+    seen = FrontierDupeFilter(client, f"{prefix}:fingerprints", crawler, ttl=2).request_seen
+
+    assert not seen(Request("https://example.org/news/a.html"))
+    # A tracking-parameter / fragment variant is the same article, as on one machine.
+    assert seen(Request("https://example.org/news/a.html?utm_source=feed#comments"))
+    assert not seen(Request("https://example.org/news/b.html"))
+    time.sleep(3.1)  # Redis' clock, whole seconds: older than the 2 s TTL
+    assert not seen(Request("https://example.org/news/a.html"))  # a re-crawl may fetch it
+    assert seen(Request("https://example.org/news/a.html"))
