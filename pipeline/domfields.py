@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import TypeVar
 
 import lxml.html
 from lxml import etree
@@ -19,6 +20,7 @@ from lxml import etree
 from pipeline.alternation import factored_alternation
 from pipeline.tagindex import TagIndex
 
+T = TypeVar("T")
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BYLINE_CHARS = 120
 MAX_DATE_CHARS = 100
@@ -227,11 +229,11 @@ class PageDom:
 
     def bylines(self) -> Iterator[str]:
         """Short texts that may credit the author, most trusted first."""
-        sources = itertools.chain(
-            REL_AUTHORS(self.tree),
-            self.classes.matching(BYLINE_CLASSES, BYLINE_IDS, body_only=True),
-            AUTHOR_LINKS(self.tree),
-            (element for element in self.tags["address"] if NOT_ELSEWHERE(element)),
+        sources = _lazily(
+            lambda: REL_AUTHORS(self.tree),
+            lambda: self.classes.matching(BYLINE_CLASSES, BYLINE_IDS, body_only=True),
+            lambda: AUTHOR_LINKS(self.tree),
+            lambda: (element for element in self.tags["address"] if NOT_ELSEWHERE(element)),
         )
         for element in sources:
             text = _short_text(element, MAX_BYLINE_CHARS)
@@ -253,13 +255,13 @@ class PageDom:
         times = self.tags["time"]
         values = itertools.chain(
             *(_time_values(times, test) for test in PUBLISHED_TIMES),
-            (str(value) for value in DATA_DATES(self.tree)),
+            _lazily(lambda: (str(value) for value in DATA_DATES(self.tree))),
         )
-        texts = itertools.chain(
-            self.classes.matching(
+        texts = _lazily(
+            lambda: self.classes.matching(
                 PUBLISHED_CLASSES, body_only=True, excluded=NOT_PUBLISHED_CLASSES
             ),
-            (t for t in times if NOT_ELSEWHERE(t)),
+            lambda: (t for t in times if NOT_ELSEWHERE(t)),
         )
         yield from _values_then_texts(values, texts)
         # "Oleh Budi - Senin, 17 Februari 2025 09:00 WIB": credit lines often carry the date.
@@ -267,7 +269,7 @@ class PageDom:
 
     def modified_dates(self) -> Iterator[str]:
         values = _time_values(self.tags["time"], MODIFIED_TIME)
-        texts = self.classes.matching(MODIFIED_CLASSES, body_only=True)
+        texts = _lazily(lambda: self.classes.matching(MODIFIED_CLASSES, body_only=True))
         yield from _values_then_texts(values, texts)
 
     def tag_links(self) -> list[str]:
@@ -293,6 +295,13 @@ class PageDom:
             if text and text.casefold() not in ignored and len(text) <= MAX_SECTION_CHARS:
                 return text
         return None
+
+
+def _lazily(*sources: Callable[[], Iterable[T]]) -> Iterator[T]:
+    """The items of each source in turn; a source (often a whole-page XPath) is evaluated
+    only when the caller reads past the items of the ones before it."""
+    for source in sources:
+        yield from source()
 
 
 def _time_values(times: list[lxml.html.HtmlElement], test: etree.XPath) -> Iterator[str]:
