@@ -245,11 +245,11 @@ def markup_intent(el: lxml.html.HtmlElement) -> str | None:
 @lru_cache(maxsize=16384)
 def _class_intent(attrs: str) -> str | None:
     """Intent declared by a "class id" string (cached: a site repeats its class strings)."""
-    intent = None
-    for token in attrs.lower().split():
-        if _is_marker_token(token):
-            return None
-        intent = intent or _token_intent(token)
+    tokens = attrs.lower().split()
+    intent = next(filter(None, map(_token_intent, tokens)), None)
+    # Body markers matter only on an element some rule would remove.
+    if intent is None or any(map(_is_marker_token, tokens)):
+        return None
     return intent
 
 
