@@ -6,8 +6,8 @@ Build the database first with ``benchmarks/gen_articles.py``. For each query of
 ``gen_articles.QUERIES`` it times ``Database.search(text, limit=20)`` end to end (the
 page of ids by relevance, the articles, the highlighted snippets) after two warm-up
 runs, and prints the median and 90th percentile. With ``--export`` it streams every
-article to JSONL (to /dev/null) through the same code as ``warta export`` and prints
-articles per second.
+article to JSONL (to /dev/null) through the same code as ``warta export``
+(``Database.iter_json_lines`` + ``write_json_lines``) and prints articles per second.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.gen_articles import QUERIES
 from storage.database import Database
-from storage.export import write_jsonl
+from storage.export import write_json_lines
 
 WARM_UP = 2
 
@@ -45,7 +45,7 @@ def time_export(db: Database) -> tuple[int, float, float]:
     """Rows, wall seconds, and CPU seconds of this process (the machine may be shared)."""
     with open(os.devnull, "w", encoding="utf-8") as out:
         started, cpu = time.perf_counter(), time.process_time()
-        count = write_jsonl(db.iter_rows(), out)
+        count = write_json_lines(db.iter_json_lines(), out)
         return count, time.perf_counter() - started, time.process_time() - cpu
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
-from storage import clusters, migrate, queries
+from storage import clusters, migrate, queries, search_json
 from storage import search as searching
 from storage.engine import create_engine, normalize_url, writer
 from storage.filters import ArticleFilter
@@ -361,6 +361,21 @@ class Database:
         plan = self._plan(text, sort=sort, dedupe=dedupe, filters=filters)
         with self.engine.connect() as conn:
             yield from searching.iter_rows(conn, plan, html=html)
+
+    def iter_json_lines(
+        self,
+        text: str | None = None,
+        *,
+        sort: Sort = "relevance",
+        dedupe: bool = False,
+        html: bool = False,
+        **filters: Any,
+    ) -> Iterator[str]:
+        """``iter_rows``'s mappings as JSON text, one line each (newline included): the
+        JSON lines export. PostgreSQL builds them itself (see ``storage.search_json``)."""
+        plan = self._plan(text, sort=sort, dedupe=dedupe, filters=filters)
+        with self.engine.connect() as conn:
+            yield from search_json.iter_json_lines(conn, plan, html=html)
 
     def articles(
         self,

@@ -53,6 +53,20 @@ def write_jsonl(
     return count
 
 
+def write_json_lines(
+    lines: Iterable[str], out: IO[str], *, progress: Progress | None = None
+) -> int:
+    """Lines already encoded (from ``Database.iter_json_lines``), written as they come;
+    return how many."""
+    count = 0
+    write = out.write
+    for count, line in enumerate(lines, start=1):
+        write(line)
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    return count
+
+
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection);
 # a leading apostrophe makes it plain text there and is the common, visible convention.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

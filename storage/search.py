@@ -246,10 +246,10 @@ def search(conn: Connection, plan: Plan, *, limit: int | None, offset: int = 0) 
     ]
 
 
-_DATES = ("published_at", "modified_at", "first_seen_at", "fetched_at", "updated_at")
+DATE_COLUMNS = ("published_at", "modified_at", "first_seen_at", "fetched_at", "updated_at")
 
 
-def _stream(
+def stream_query(
     conn: Connection, plan: Plan, *, html: bool = True, raw_dates: bool = False
 ) -> sa.Select[Any]:
     """The columns of every hit, in order, plus ``_score`` and ``_duplicates``.
@@ -257,7 +257,7 @@ def _stream(
     ``raw_dates``: SQLite's stored date text as is, not parsed into datetimes.
     """
     columns: list[sa.ColumnElement[Any]] = [
-        sa.type_coerce(c, sa.String).label(c.name) if raw_dates and c.name in _DATES else c
+        sa.type_coerce(c, sa.String).label(c.name) if raw_dates and c.name in DATE_COLUMNS else c
         for c in ARTICLES.c
         if html or c.name != "html"
     ]
@@ -281,7 +281,7 @@ def iter_hits(conn: Connection, plan: Plan, *, batch: int = 1000) -> Iterator[Se
     if plan.query is not None and plan.query.is_empty:
         return
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-        _stream(conn, plan)
+        stream_query(conn, plan)
     )
     for row in result:
         yield SearchHit(
@@ -305,12 +305,12 @@ def iter_rows(
         return
     sqlite = conn.dialect.name == "sqlite"
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-        _stream(conn, plan, html=html, raw_dates=sqlite)
+        stream_query(conn, plan, html=html, raw_dates=sqlite)
     )
     iso = _sqlite_iso if sqlite else datetime.isoformat
     for row in result:
         out = row._asdict()
-        for key in _DATES:
+        for key in DATE_COLUMNS:
             value = out[key]
             if value is not None:
                 out[key] = iso(value)

@@ -7,11 +7,12 @@ import importlib.util
 import io
 import json
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 
 from storage.database import Database
-from storage.export import MissingDependencyError, write_csv, write_jsonl
+from storage.export import MissingDependencyError, write_csv, write_json_lines, write_jsonl
 from storage.records import PageRecord, StoredArticle
 
 MakeRecord = Callable[..., PageRecord]
@@ -52,6 +53,41 @@ def test_jsonl_and_csv_writers_round_trip(filled: Database) -> None:
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [json.loads(r["tags"]) for r in table] == [e["tags"] for e in expected]
     assert [r["text"] for r in table] == [e["text"] for e in expected]
+
+
+TRICKY = 'Back\\slash C:\\new "quoted"\ttab \x01 line\nbreak, emoji \U0001f600 and café.'
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        (None, {}),
+        ("chips", {"lang": "id"}),
+        ("models OR chips", {"dedupe": True, "html": True}),
+        ("slash", {"sort": "newest"}),
+    ],
+)
+def test_json_lines_are_the_rows_encoded(
+    filled: Database, record: MakeRecord, text: str | None, options: dict[str, object]
+) -> None:
+    """The JSON lines export (built by PostgreSQL itself) gives exactly iter_rows' objects:
+    escapes, non-ASCII text, dates with and without microseconds, scores, lists."""
+    filled.store_batch([record(5000, text=TRICKY, title='A "slash" \\ title', tags=("x\\y",))])
+    lines = list(filled.iter_json_lines(text, **options))  # type: ignore[arg-type]
+    rows = list(filled.iter_rows(text, **options))  # type: ignore[arg-type]
+    assert rows and all(line.endswith("\n") and line.count("\n") == 1 for line in lines)
+    assert [json.loads(line) for line in lines] == rows
+    out = io.StringIO()
+    assert write_json_lines(iter(lines), out) == len(rows)
+    assert out.getvalue() == "".join(lines)
+
+
+def test_json_lines_apply_the_filters(filled: Database) -> None:
+    """Typed filter values (a naive datetime is UTC) reach the server-built export too."""
+    since = datetime(2026, 3, 20, 0, 0)  # naive: taken as UTC
+    ids = [json.loads(line)["id"] for line in filled.iter_json_lines("chips", since=since)]
+    expected = [h.article.id for h in filled.search("chips", since=since, limit=None)]
+    assert ids == expected and 0 < len(ids) < 800
 
 
 def test_progress_is_reported_while_streaming(filled: Database) -> None:

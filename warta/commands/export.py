@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -57,7 +57,12 @@ def export(
         warta export "open source" --lang id --since 30d -f csv -o hits.csv
         warta export --source kabar-ai --dedupe -f parquet -o kabar.parquet
     """
-    from storage.export import MissingDependencyError, write_csv, write_jsonl, write_parquet
+    from storage.export import (
+        MissingDependencyError,
+        write_csv,
+        write_json_lines,
+        write_parquet,
+    )
     from storage.search_syntax import QuerySyntaxError
 
     fmt = fmt.lower()
@@ -74,15 +79,21 @@ def export(
                     progress=progress,
                 )
             else:
-                rows = database.iter_rows(text or None, html=html, **search)
-                writer = write_jsonl if fmt == "jsonl" else write_csv
+
+                def write(out: IO[str]) -> int:
+                    if fmt == "jsonl":
+                        lines = database.iter_json_lines(text or None, html=html, **search)
+                        return write_json_lines(lines, out, progress=progress)
+                    rows = database.iter_rows(text or None, html=html, **search)
+                    return write_csv(rows, out, progress=progress)
+
                 if output == "-":
-                    count = writer(rows, sys.stdout, progress=progress)
+                    count = write(sys.stdout)
                     sys.stdout.flush()
                 else:
                     # newline="": the csv module writes its own line ends.
                     with open(output, "w", encoding="utf-8", newline="") as out:
-                        count = writer(rows, out, progress=progress)
+                        count = write(out)
         except QuerySyntaxError as exc:
             raise UserError(f"cannot search for {text!r}: {exc}") from exc
         except MissingDependencyError as exc:
