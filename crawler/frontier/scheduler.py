@@ -227,7 +227,9 @@ class FrontierScheduler(Scheduler):
         assert self.frontier is not None
         busy = _engine_requests(self.crawler) or set()
         done = [r for r in self.taken if r not in busy]
-        self.queue.ack(self.frontier.inflight, [self.taken.pop(r) for r in done])
+        self.queue.ack(self.frontier.inflight, [self.taken[r] for r in done])
+        for request in done:  # only once Redis has them: a failed ack is retried
+            del self.taken[request]
 
     def tick(self) -> None:
         """Every WARTA_FRONTIER_HEARTBEAT_SECONDS: acknowledge, say alive, rescue the dead."""
@@ -246,11 +248,20 @@ class FrontierScheduler(Scheduler):
             self.set_stat("requeued", self.requeued)
             _wake(self.crawler)
 
+    def quiet(self, end: bool = False) -> int:
+        """Frontier.quiet after acknowledging; a Redis error counts as "not quiet"."""
+        assert self.frontier is not None
+        try:
+            self.settle()
+            return self.frontier.quiet(end)
+        except RedisError as exc:  # cannot tell: never close on it
+            logger.warning("Frontier: cannot check the run: %s", exc)
+            return 0
+
     def on_idle(self, spider: Spider) -> None:
         """Keep an idle worker open until the whole run stayed quiet for the idle time."""
         assert self.frontier is not None
-        self.settle()
-        state = -1 if self.run_over else self.frontier.quiet()
+        state = -1 if self.run_over else self.quiet()
         if state == -1:
             logger.info("Frontier: run %s is over", self.frontier.run_id)
             return
@@ -259,7 +270,7 @@ class FrontierScheduler(Scheduler):
             self.quiet_since = None
         elif self.quiet_since is None:
             self.quiet_since = now
-        elif now - self.quiet_since >= self.idle_seconds and self.frontier.quiet(end=True):
+        elif now - self.quiet_since >= self.idle_seconds and self.quiet(end=True):
             # 1: this worker ended the run; -1: another one just did.
             logger.info("Frontier: run %s drained", self.frontier.run_id)
             return
