@@ -171,12 +171,15 @@ class StoredArticleFilter:
         self.budget = budget
         self.chunk = chunk
         self.refetched: dict[str, int] = {}
+        # Canonical URLs skipped in this crawl: a second entry for the same article (a
+        # tracking-parameter variant, a second feed) is skipped too, and counted once.
+        self.skipped: set[str] = set()
         self.db: Database | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoredArticleFilter:
         settings = crawler.settings
-        if not settings.getbool("WARTA_SKIP_STORED", False):
+        if not settings.getbool("WARTA_SKIP_STORED", True):
             raise NotConfigured  # no message: Scrapy would log a warning on every crawl
         assert crawler.stats is not None
         mw = cls(
@@ -227,6 +230,8 @@ class StoredArticleFilter:
             return
         now = datetime.now(UTC)
         for request in requests:
+            if keys[id(request)] in self.skipped:
+                continue
             hints = request.meta.get(HINTS_META)
             entry_date = _entry_date(hints)
             reason = refetch_reason(stored.get(keys[id(request)]), entry_date, now, self.window)
@@ -234,12 +239,14 @@ class StoredArticleFilter:
             if reason == "new":
                 yield request
             elif reason is None:
+                self.skipped.add(keys[id(request)])
                 st.count(self.stats, source, SKIPPED_UNCHANGED)
             elif self.refetched.get(source, 0) < self.budget:
                 self.refetched[source] = self.refetched.get(source, 0) + 1
                 st.count(self.stats, source, f"refetch/{reason}")
                 yield request
             else:
+                self.skipped.add(keys[id(request)])
                 st.count(self.stats, source, SKIPPED_BUDGET)
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -81,7 +83,7 @@ def test_crawl_stores_every_article_once_and_records_one_run_per_source(
     assert runs["rss"]["articles_unchanged"] == 0
 
 
-def test_second_identical_crawl_adds_no_rows(
+def test_second_identical_crawl_adds_no_rows_and_refetches_no_dated_article(
     site: FixtureSite, config_file: Path, database_url: str
 ) -> None:
     db_url = database_url  # SQLite and PostgreSQL
@@ -97,23 +99,75 @@ def test_second_identical_crawl_adds_no_rows(
     assert versions == {1}
     for source, (_, new, _) in EXPECTED_RUNS.items():
         run = latest[source]
+        stats: dict[str, int] = run["stats"] or {}  # type: ignore[assignment]
         assert run["articles_new"] == 0 and run["articles_updated"] == 0, run
-        assert run["articles_unchanged"] == new, run
+        # Each stored article is accounted for: skipped, or fetched again (still inside
+        # the refresh window) and found unchanged.
+        unchanged = int(run["articles_unchanged"])  # type: ignore[call-overload]
+        assert unchanged + stats.get("skipped/unchanged", 0) == new, run
+    # Feed and sitemap entries dated before the first fetch, months ago: not fetched again.
+    for path in ("/news/rss-1.html", "/news/rss-2.html", "/news/atom-1.html"):
+        assert site.fetched(path) == 1, path
+    assert latest["rss"]["stats"]["skipped/unchanged"] == 2  # type: ignore[index]
 
 
-def test_changed_article_is_updated_on_the_next_crawl(
+def _redate_feed_entry(site: FixtureSite, path: str, when: datetime) -> None:
+    """Give the RSS item of ``path`` a new pubDate (a corrected story shows a newer date)."""
+    content_type, feed = site.pages["/feed/rss.xml"]
+    head, rest = feed.split(f"<link>{site.url(path)}</link>".encode(), 1)
+    item, tail = rest.split(b"</item>", 1)
+    start = item.index(b"<pubDate>")
+    end = item.index(b"</pubDate>")
+    redated = item[:start] + b"<pubDate>" + format_datetime(when, usegmt=True).encode() + item[end:]
+    site.pages["/feed/rss.xml"] = (
+        content_type,
+        head + f"<link>{site.url(path)}</link>".encode() + redated + b"</item>" + tail,
+    )
+
+
+def _correct(site: FixtureSite, path: str) -> None:
+    content_type, body = site.pages[path]
+    site.pages[path] = (content_type, body.replace(b"Paragraph 1 ", b"Corrected paragraph 1 "))
+
+
+def test_corrected_article_with_a_newer_feed_date_is_updated_on_the_next_crawl(
     site: FixtureSite, config_file: Path, db_url: str
 ) -> None:
     crawl(config_file, db_url, "-a", "source=rss")
     path = "/news/rss-2.html"
-    content_type, body = site.pages[path]
-    site.pages[path] = (content_type, body.replace(b"Paragraph 1 ", b"Corrected paragraph 1 "))
+    _correct(site, path)
+    _redate_feed_entry(site, path, datetime.now(UTC) + timedelta(minutes=5))
     crawl(config_file, db_url, "-a", "source=rss")
 
     with Database.open(db_url) as db:
         article = db.get_article(site.url(path))
         latest = db.list_runs(source="rss")[0]
         assert db.count_articles() == 2
+    assert article is not None and article.version == 2
+    assert "Corrected paragraph 1" in article.text
+    assert (latest.articles_new, latest.articles_updated, latest.articles_unchanged) == (0, 1, 0)
+    stats = latest.stats or {}
+    assert (stats["refetch/changed"], stats["skipped/unchanged"]) == (1, 1)
+    assert site.fetched("/news/rss-1.html") == 1
+
+
+def test_full_recheck_refetches_stored_articles_whose_entries_show_no_change(
+    site: FixtureSite, config_file: Path, db_url: str
+) -> None:
+    crawl(config_file, db_url, "-a", "source=rss")
+    path = "/news/rss-2.html"
+    _correct(site, path)  # silently: the feed entry keeps its old date
+
+    crawl(config_file, db_url, "-a", "source=rss")
+    assert site.fetched(path) == 1
+    with Database.open(db_url) as db:
+        assert db.get_article(site.url(path)).version == 1  # type: ignore[union-attr]
+
+    crawl(config_file, db_url, "-a", "source=rss", "-s", "WARTA_SKIP_STORED=False")
+    with Database.open(db_url) as db:
+        article = db.get_article(site.url(path))
+        latest = db.list_runs(source="rss")[0]
+    assert site.fetched(path) == 2
     assert article is not None and article.version == 2
     assert "Corrected paragraph 1" in article.text
     assert (latest.articles_new, latest.articles_updated, latest.articles_unchanged) == (0, 1, 1)

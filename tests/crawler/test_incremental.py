@@ -26,8 +26,6 @@ from crawler.incremental import refetch_reason
 from storage.database import Database
 from storage.freshness import StoredDates
 
-SKIP_STORED = ("-s", "WARTA_SKIP_STORED=True")
-
 
 @dataclass
 class StaticSite:
@@ -156,7 +154,7 @@ def test_changed_sitemap_fetches_new_and_redated_articles_only(
     static_site: StaticSite, tmp_path: Path, db_url: str
 ) -> None:
     config = _sources(_published(static_site), tmp_path)
-    crawl(config, db_url, *SKIP_STORED)
+    crawl(config, db_url)
     static_site.fetched()
     # One new article, one corrected article whose entry now carries a later date.
     static_site.write_article("/news/a-4.html", "University opens AI research centre")
@@ -165,7 +163,7 @@ def test_changed_sitemap_fetches_new_and_redated_articles_only(
     entries = {**dict.fromkeys(ARTICLES, OLD), "/news/a-2.html": later, "/news/a-4.html": OLD}
     static_site.write_sitemap(entries, mtime_offset=60)
 
-    crawl(config, db_url, *SKIP_STORED)
+    crawl(config, db_url)
 
     pages = sorted(p for p, _ in static_site.fetched() if p.startswith("/news/"))
     assert pages == ["/news/a-2.html", "/news/a-4.html"]
@@ -180,12 +178,12 @@ def test_refetch_budget_caps_redated_articles(
     static_site: StaticSite, tmp_path: Path, db_url: str
 ) -> None:
     config = _sources(_published(static_site), tmp_path)
-    crawl(config, db_url, *SKIP_STORED)
+    crawl(config, db_url)
     static_site.fetched()
     later = (datetime.now(UTC) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     static_site.write_sitemap(dict.fromkeys(ARTICLES, later), mtime_offset=60)
 
-    crawl(config, db_url, *SKIP_STORED, "-s", "WARTA_REFETCH_BUDGET=1")
+    crawl(config, db_url, "-s", "WARTA_REFETCH_BUDGET=1")
 
     pages = [p for p, _ in static_site.fetched() if p.startswith("/news/")]
     assert len(pages) == 1
