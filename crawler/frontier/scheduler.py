@@ -199,6 +199,15 @@ class FrontierScheduler(Scheduler):
         for source in getattr(self.spider, "source_names", []):
             self.stats.set_value(st.source_key(source, f"frontier/{key}"), value)
 
+    def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis's, without the `spider=` stats argument Scrapy 2.19 deprecates."""
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
     def next_request(self) -> Request | None:
         assert self.frontier is not None
         taken = self.queue.take(self.frontier.inflight)
