@@ -12,13 +12,16 @@ when it is on PATH, else by a threaded Python static server in its own process:
    more with extraction kept in the crawl's process (WARTA_EXTRACT_POOL_AFTER=10**9);
 3. `warta reprocess` of the SQLite database (no network);
 4. a second crawl of the unchanged mirror into the same SQLite database, and a third
-   after the sitemaps changed (new Last-Modified, same articles; WARTA_SKIP_STORED on);
+   after the sitemaps changed (new Last-Modified, same articles: all skipped as stored);
 5. a crawl of the first 1,000 pages only (peak memory against N);
 6. a per-stage profile: extract() stages (cProfile) and store_batch(), offline.
 
-Every crawl runs in a child process; CPU time and peak RSS come from wait4(). Throughput
-is article pages per wall-clock second of the child, start-up included. Crawls use the
-same settings for bare and warta: 16 concurrent requests, no AutoThrottle, robots.txt on.
+Every crawl runs in a child process; CPU time and peak RSS come from wait4() (the peak is
+the largest single process of the tree, not a sum); warta's crawls also report their main
+process and extraction workers apart. Throughput is article pages per wall-clock second
+of the child, start-up included. Crawls use the same settings for bare and warta: 16
+concurrent requests, no AutoThrottle, robots.txt on; the bare spider runs once more with
+warta's CONCURRENT_ITEMS, a Scrapy setting any spider may use.
 The last line is machine-readable:
     ratio_to_bare=R pages_per_s=P bare_pages_per_s=B peak_rss_mb=M stored=S served=N
 """
@@ -62,6 +65,23 @@ CRAWL_SETTINGS = {
     "TELNETCONSOLE_ENABLED": "False",
 }
 ENTRY_PREFIXES = ("/sitemap", "/robots.txt", "/feed.xml", "/latest/")
+# Runs `scrapy` in the child and writes the main process's and its workers' own rusage to
+# the file named by WARTA_BENCH_USAGE. `-c`, not this file: spawned extraction workers
+# re-import the parent's main script, and this one would weigh on their memory.
+USAGE_WRAPPER = """
+import atexit, json, os, resource, sys
+def _usage():
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(os.environ["WARTA_BENCH_USAGE"], "w") as out:
+        json.dump({"main_rss_mb": me.ru_maxrss / 1024, "workers_rss_mb": kids.ru_maxrss / 1024,
+                   "main_cpu": me.ru_utime + me.ru_stime,
+                   "workers_cpu": kids.ru_utime + kids.ru_stime}, out)
+atexit.register(_usage)
+from scrapy.cmdline import execute
+sys.argv = ["scrapy", *sys.argv[1:]]
+execute()
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +103,7 @@ class Phase:
     pages: int  # article pages fetched (or re-extracted)
     articles: int  # articles stored as new or updated (or processed, for reprocess)
     requests: int | None = None
+    usage: dict[str, float] | None = None  # main process and workers apart (warta crawls)
 
     @property
     def pages_per_s(self) -> float:
@@ -246,17 +267,18 @@ def warta_crawl_cmd(
         "CLOSESPIDER_TIMEOUT": "0",
         **(extra or {}),
     }
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"config={config}"]
+    cmd = [sys.executable, "-c", USAGE_WRAPPER, "crawl", "news", "-a", f"config={config}"]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
     return cmd
 
 
-def bare_cmd(sitemap_url: str, stats_path: Path) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "_bare", sitemap_url, str(stats_path)]
+def bare_cmd(sitemap_url: str, stats_path: Path, concurrent_items: int | None = None) -> list[str]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_bare", sitemap_url, str(stats_path)]
+    return cmd + ([str(concurrent_items)] if concurrent_items else [])
 
 
-def run_bare(sitemap_url: str, stats_path: Path) -> None:
+def run_bare(sitemap_url: str, stats_path: Path, concurrent_items: int | None = None) -> None:
     """The ceiling: Scrapy's SitemapSpider, yielding url + length per page."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.http import Response
@@ -269,7 +291,10 @@ def run_bare(sitemap_url: str, stats_path: Path) -> None:
         def parse(self, response: Response, **kwargs: Any) -> Iterator[dict[str, Any]]:
             yield {"url": response.url, "length": len(response.body)}
 
-    process = CrawlerProcess(dict(CRAWL_SETTINGS))
+    settings = dict(CRAWL_SETTINGS)
+    if concurrent_items:
+        settings["CONCURRENT_ITEMS"] = str(concurrent_items)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler)
     process.start()
@@ -290,13 +315,17 @@ def crawl_phase(
     from storage.database import Database
 
     log.mark()
-    child = run_child(warta_crawl_cmd(config, database_url, pages, extra), work, name)
+    usage_path = work / "usage.json"
+    usage_path.unlink(missing_ok=True)
+    env = {**os.environ, "WARTA_BENCH_USAGE": str(usage_path)}
+    child = run_child(warta_crawl_cmd(config, database_url, pages, extra), work, name, env)
+    usage = json.loads(usage_path.read_text()) if usage_path.exists() else None
     requests, fetched, _ = log.since_mark()
     with Database.open(database_url) as db:
         run = db.list_runs(limit=1)[0].to_dict()
         run["stored"] = db.count_articles()
     articles = run["articles_new"] + run["articles_updated"]
-    return Phase(name, child, fetched, articles, requests), run
+    return Phase(name, child, fetched, articles, requests, usage), run
 
 
 def reprocess_phase(database_url: str, config: Path, workers: int, work: Path) -> Phase:
@@ -400,9 +429,26 @@ def print_phases(phases: list[Phase]) -> None:
         )
 
 
+def print_usage(phases: list[Phase]) -> None:
+    """Main process and extraction workers apart (wait4's peak is the larger of the two)."""
+    print(
+        f"{'warta crawl: per process':<44} {'main CPU ms/page':>16} {'workers':>8} "
+        f"{'main RSS MB':>11} {'worker RSS MB':>13}"
+    )
+    for p in phases:
+        if p.usage is None or not p.pages:
+            continue
+        u = p.usage
+        print(
+            f"{p.name:<44} {1000 * u['main_cpu'] / p.pages:>16.2f} "
+            f"{1000 * u['workers_cpu'] / p.pages:>8.2f} {u['main_rss_mb']:>11.0f} "
+            f"{u['workers_rss_mb']:>13.0f}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and len(sys.argv) > 1 and sys.argv[1] == "_bare":
-        run_bare(sys.argv[2], Path(sys.argv[3]))
+        run_bare(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else None)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5000, help="article pages in the mirror")
@@ -448,6 +494,26 @@ def main(argv: list[str] | None = None) -> int:
                 "bare Scrapy (sitemap -> url + length)", bare_child, fetched, items, requests
             )
             phases.append(bare)
+
+            # The same with warta's CONCURRENT_ITEMS (crawler/settings.py): Scrapy's own
+            # ceiling once it stops starting 100 tasks per response.
+            from crawler import settings as warta_settings
+
+            items = warta_settings.CONCURRENT_ITEMS
+            log.mark()
+            tuned_child = run_child(
+                bare_cmd(f"{base}/sitemap.xml", bare_stats, items), work, "bare-tuned"
+            )
+            requests, fetched, _ = log.since_mark()
+            tuned_items = int(json.loads(bare_stats.read_text()).get("item_scraped_count", 0))
+            tuned = Phase(
+                f"bare Scrapy, CONCURRENT_ITEMS={items}",
+                tuned_child,
+                fetched,
+                tuned_items,
+                requests,
+            )
+            phases.append(tuned)
 
             sqlite_phase, sqlite_run = crawl_phase(
                 "warta crawl sqlite", config, sqlite_url, args.pages, log, work
@@ -502,7 +568,6 @@ def main(argv: list[str] | None = None) -> int:
                 args.pages,
                 log,
                 work,
-                extra={"WARTA_SKIP_STORED": "True"},
             )
             phases.append(redated)
 
@@ -525,6 +590,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print_phases(phases)
         print()
+        print_usage(phases)
+        print()
         print(
             f"SQLite crawl run: {json.dumps({k: v for k, v in sqlite_run.items() if k != 'stats'})}"
         )
@@ -539,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         skipped = (redated_run.get("stats") or {}).get("skipped/unchanged", 0)
         print(
-            f"re-crawl after the sitemaps changed (WARTA_SKIP_STORED on): {redated.requests} "
+            f"re-crawl after the sitemaps changed: {redated.requests} "
             f"requests ({redated.pages} article pages), {redated.child.seconds:.1f} s, "
             f"{skipped} articles skipped as already stored"
         )
@@ -550,6 +617,8 @@ def main(argv: list[str] | None = None) -> int:
         for stage, ms in stage_profile(root, base, args.profile_sample, work)[:10]:
             print(f"  {stage:<52} {ms:7.2f} ms/page")
         ratio = sqlite_phase.pages_per_s / bare.pages_per_s if bare.pages_per_s else 0.0
+        tuned_ratio = sqlite_phase.pages_per_s / tuned.pages_per_s if tuned.pages_per_s else 0.0
+        print(f"ratio to the bare spider with CONCURRENT_ITEMS={items}: {tuned_ratio:.3f}")
         peak = max(p.child.peak_rss_mb for p in phases if p.name.startswith("warta crawl"))
         print()
         print(
