@@ -145,3 +145,27 @@ def test_a_table_rebuild_keeps_dependent_rows(
             assert conn.exec_driver_sql("SELECT rebuild_probe FROM articles").all() == [(None,)]
             if conn.dialect.name == "sqlite":  # and the pooled connection has them back on
                 assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_upgrading_stored_articles_to_inline_search_documents_keeps_them_findable(
+    database_url: str, record: MakeRecord
+) -> None:
+    """0004 rewrites every stored search document (PostgreSQL): all stay searchable,
+    ranked as before, and new articles are indexed too."""
+    with Database.open(database_url) as db:
+        db.store_batch([record(n, text=f"Chips story {n}. " + "chips " * n) for n in range(1, 31)])
+        before = [(h.article.id, h.score) for h in db.search("chips", limit=None)]
+        with db.engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0003_querying")
+        assert db.upgrade() is True
+        assert [(h.article.id, h.score) for h in db.search("chips", limit=None)] == before
+        assert len(before) == 30
+        db.store_batch([record(31, text="Chips again.")])
+        assert len(db.search("chips", limit=None)) == 31
+        if db.backend == "postgresql":
+            with db.engine.connect() as conn:
+                storage = conn.exec_driver_sql(
+                    "SELECT attstorage FROM pg_attribute "
+                    "WHERE attrelid = 'article_search'::regclass AND attname = 'document'"
+                ).scalar()
+            assert storage == "m"  # kept in the row (MAIN), not moved to TOAST
