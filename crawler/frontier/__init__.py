@@ -86,7 +86,6 @@ class FrontierAddon:
                 f"{REDIS_URL_SETTING} is set but the shared frontier needs scrapy-redis and "
                 f"redis (pip install 'warta[cluster]'): {exc}"
             ) from exc
-        settings.set("REDIS_URL", url, priority="addon")
         scheduler = "crawler.frontier.scheduler.FrontierScheduler"
         settings.set("SCHEDULER", scheduler, priority="addon")
         settings.set("SCHEDULER_PERSIST", True, priority="addon")  # and close() never flushes

@@ -18,13 +18,13 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call
-from scrapy_redis import connection
+from scrapy_redis import connection, defaults
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from crawler import stats as st
-from crawler.frontier import POLL_SECONDS, scripts, setting
+from crawler.frontier import POLL_SECONDS, redis_url, scripts, setting
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +162,10 @@ class FrontierScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
-        server = connection.from_settings(crawler.settings)
+        # Not through scrapy-redis's REDIS_URL setting: Scrapy logs overridden settings, and
+        # the URL may carry a password.
+        params = {**defaults.REDIS_PARAMS, **crawler.settings.getdict("REDIS_PARAMS")}
+        server = connection.get_redis(url=redis_url(crawler.settings), **params)
         server.ping()  # fail now, not at the first request
         return cls(server, crawler)
 
