@@ -5,8 +5,9 @@ Usage: python benchmarks/querying.py DATABASE_URL [--runs 30] [--export]
 Build the database first with ``benchmarks/gen_articles.py``. For each query of
 ``gen_articles.QUERIES`` it times ``Database.search(text, limit=20)`` end to end (the
 page of ids by relevance, the articles, the highlighted snippets) after two warm-up
-runs, and prints the median and 90th percentile. With ``--export`` it streams every
-article to JSONL (to /dev/null) through the same code as ``warta export``
+runs, and prints the median and 90th percentile, and the CPU time per run of this
+process and (PostgreSQL on this machine) of the server process. With ``--export`` it
+streams every article to JSONL (to /dev/null) through the same code as ``warta export``
 (``Database.iter_json_lines`` + ``write_json_lines``) and prints articles per second.
 """
 
@@ -17,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,25 +30,70 @@ from storage.export import write_json_lines
 WARM_UP = 2
 
 
-def time_query(db: Database, text: str, runs: int, **kwargs: object) -> tuple[float, float, int]:
-    """Median and p90 milliseconds of ``db.search(text)``, and how many hits it had."""
+@dataclass
+class Timing:
+    """One query's wall-clock median and p90 (ms), and CPU ms per run: this process's,
+    and the PostgreSQL server process's when it runs on this machine (else None)."""
+
+    median: float
+    p90: float
+    client_cpu: float
+    server_cpu: float | None
+    hits: int
+
+
+def time_query(db: Database, text: str, runs: int, **kwargs: object) -> Timing:
+    """Time ``db.search(text, limit=20)`` ``runs`` times after the warm-up."""
     for _ in range(WARM_UP):
         hits = db.search(text, limit=20, **kwargs)  # type: ignore[arg-type]
+    server = ServerCPU(db)
     samples = []
+    cpu, server_cpu = time.process_time(), server.seconds()
     for _ in range(runs):
         started = time.perf_counter()
         hits = db.search(text, limit=20, **kwargs)  # type: ignore[arg-type]
         samples.append((time.perf_counter() - started) * 1000)
+    client = (time.process_time() - cpu) * 1000 / runs
+    after = server.seconds()
+    server_ms = None if after is None or server_cpu is None else (after - server_cpu) * 1000 / runs
     samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.9) - 1], len(hits)
+    median, p90 = statistics.median(samples), samples[int(len(samples) * 0.9) - 1]
+    return Timing(median, p90, client, server_ms, len(hits))
 
 
-def time_export(db: Database) -> tuple[int, float, float]:
-    """Rows, wall seconds, and CPU seconds of this process (the machine may be shared)."""
+class ServerCPU:
+    """CPU seconds used by the PostgreSQL backend serving ``db`` (read from /proc).
+
+    On a shared machine, wall-clock times measure the other jobs as much as the query;
+    CPU time does not. One thread reuses one pooled connection, hence one backend.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.stat: Path | None = None
+        if db.backend == "postgresql":
+            with db.engine.connect() as conn:
+                pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            self.stat = Path(f"/proc/{pid}/stat")
+
+    def seconds(self) -> float | None:
+        try:
+            fields = self.stat.read_text().rsplit(")", 1)[1].split() if self.stat else None
+        except OSError:  # the server runs elsewhere
+            return None
+        if fields is None:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_export(db: Database) -> tuple[int, float, float, float | None]:
+    """Rows, wall seconds, and CPU seconds of this process and of the server (or None)."""
+    server = ServerCPU(db)
     with open(os.devnull, "w", encoding="utf-8") as out:
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu, server_cpu = time.perf_counter(), time.process_time(), server.seconds()
         count = write_json_lines(db.iter_json_lines(), out)
-        return count, time.perf_counter() - started, time.process_time() - cpu
+        after = server.seconds()
+        used = None if after is None or server_cpu is None else after - server_cpu
+        return count, time.perf_counter() - started, time.process_time() - cpu, used
 
 
 def main() -> None:
@@ -65,16 +112,18 @@ def main() -> None:
             ("mid, dedupe", QUERIES["mid"], {"dedupe": True}),
         ]
         for name, text, kwargs in cases:
-            median, p90, hits = time_query(db, text, args.runs, **kwargs)
+            t = time_query(db, text, args.runs, **kwargs)
+            server = f" + server {t.server_cpu:5.1f}" if t.server_cpu is not None else ""
             print(
-                f"  {name:<16} {text!r:<26} median {median:7.1f} ms  p90 {p90:7.1f} ms"
-                f"  ({hits} hits shown)"
+                f"  {name:<16} {text!r:<26} median {t.median:7.1f} ms  p90 {t.p90:7.1f} ms"
+                f"  CPU ms/run: client {t.client_cpu:5.1f}{server}  ({t.hits} hits shown)"
             )
         if args.export:
-            count, seconds, cpu = time_export(db)
+            count, seconds, cpu, server_cpu = time_export(db)
+            server = f", server's: {server_cpu:.1f}s" if server_cpu is not None else ""
             print(
                 f"  export jsonl: {count:,} articles in {seconds:.1f}s = {count / seconds:,.0f}/s"
-                f" (this process's CPU: {cpu:.1f}s = {count / cpu:,.0f}/s)"
+                f" (CPU: this process's {cpu:.1f}s = {count / cpu:,.0f}/s{server})"
             )
 
 
