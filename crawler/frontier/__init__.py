@@ -7,13 +7,13 @@ and one set of fingerprints in Redis for every worker. Without the setting, noth
 Scrapy 2.19 live in crawler/frontier/scheduler.py (Lua steps: scripts.py) and are explained
 in docs/frontier.md:
 
-1. seeds come from the spider's `start()`; only a worker that creates (or finds unseeded)
-   the run lets them through (`SeedGateMiddleware`);
+1. seeds come from the spider's `start()`; only the worker that created the run (or one
+   that replaces a seeder that died) lets them through (`SeedGateMiddleware`);
 2. a worker closes only after the queue stayed empty, with nothing in flight on any worker,
    for WARTA_FRONTIER_IDLE_SECONDS (`FrontierScheduler.on_idle`);
 3. the queue is never flushed on close (scrapy-redis's SCHEDULER_PERSIST, forced);
 4. each run has its own keys: the first worker creates the run id under a per-crawl key
-   with SET NX, the worker that sees the run drained deletes it (`Frontier`);
+   in one atomic step, the worker that sees the run drained deletes it (`Frontier`);
 5. a pop moves the request to the worker's in-flight set in one Lua call; it leaves only
    once handled (its links queued, its article stored); a worker whose heartbeat is older
    than WARTA_FRONTIER_LEASE_SECONDS has its in-flight requests put back in the queue.
