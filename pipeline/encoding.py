@@ -53,6 +53,10 @@ _META_CHARSET = re.compile(
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # C0 controls except \t \n \r, DEL, C1 controls (a sign of a misdecoded byte), U+FFFD.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+# Bytes of strict UTF-8 that decode to a character _CONTROL removes: one-byte C0 controls
+# and DEL, and the C1 controls (\xc2 followed by \x80-\x9f).
+_UTF8_CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32)) + b"\x7f"
+_UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 # Labels browsers read as windows-1252; Python's latin-1 would turn 0x80-0x9f into controls.
 _WINDOWS_1252_ALIASES = frozenset({"latin_1", "ascii", "iso8859_1", "cp819"})
 # Latin-script single-byte guesses (charset-normalizer often names a DOS code page for
@@ -186,8 +190,14 @@ def clean_text(text: str) -> str:
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
     """Decode a fetched page. Raises ExtractionError for binary content."""
+    return decode_page(data, content_type)[0]
+
+
+def decode_page(data: bytes, content_type: str | None = None) -> tuple[str, bytes | None]:
+    """``decode_html``'s text, and ``data`` itself when it is exactly that text in UTF-8
+    (the parser then reads the bytes instead of encoding the text again)."""
     if not data:
-        return ""
+        return "", None
     declared = _declared_encodings(data, content_type)
     if _looks_binary(data, declared):
         raise ExtractionError("binary content served as HTML")
@@ -205,19 +215,34 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
             text = data.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
-        break
-    if text is None:
-        text = _detect(data)
-    return clean_html_text(text)
+        if name == "utf_8" and not _utf8_has_controls(data, text):
+            # The usual page: nothing to remove, unless a preamble the parser refuses.
+            if text.startswith("\ufeff") or _XML_DECLARATION.match(text):
+                return clean_html_text(text, controls=False), None
+            return text, data
+        return clean_html_text(text), None
+    return clean_html_text(_detect(data)), None
 
 
-def clean_html_text(text: str) -> str:
+def _utf8_has_controls(data: bytes, text: str) -> bool:
+    """Whether ``text``, decoded from ``data`` as strict UTF-8, holds a character that
+    ``clean_text`` removes; asked of the bytes, several times cheaper than the regex
+    over every character of the text."""
+    return (
+        len(data.translate(None, _UTF8_CONTROL_BYTES)) != len(data)
+        or _UTF8_C1.search(data) is not None
+        or "\ufffd" in text
+    )
+
+
+def clean_html_text(text: str, *, controls: bool = True) -> str:
     """Already-decoded HTML made safe to parse: no BOM, no XML declaration, no controls.
 
     ``decode_html`` ends with it; callers holding a ``str`` page should apply it too, so
-    both inputs reach the parser in the same shape.
+    both inputs reach the parser in the same shape. ``controls=False``: the caller knows
+    the text holds none.
     """
     text = text.removeprefix("\ufeff")
     # The declaration names the bytes' encoding; on a str it is stale and lxml refuses it.
     text = _XML_DECLARATION.sub("", text, count=1)
-    return clean_text(text)
+    return clean_text(text) if controls else text

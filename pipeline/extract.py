@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pipeline.body import extract_body
 from pipeline.dedup import content_hash
-from pipeline.encoding import clean_html_text, decode_html
+from pipeline.encoding import clean_html_text, decode_page
 from pipeline.metadata import extract_metadata
 from pipeline.parse import parse_html
 from pipeline.types import Article, ExtractionError
@@ -33,13 +33,14 @@ def extract(
 
     Raises ExtractionError on unusable input, and when no article text is left.
     """
+    utf8: bytes | None = None
     if isinstance(html, bytes):
-        text_html = decode_html(html, content_type)
+        text_html, utf8 = decode_page(html, content_type)
     elif "\x00" in html[:4096]:
         raise ExtractionError("binary content (NUL bytes) served as HTML")
     else:
         text_html = clean_html_text(html)
-    tree = parse_html(text_html)
+    tree = parse_html(text_html, utf8)
     meta = extract_metadata(tree, url, fetched_at=fetched_at, language_hint=language_hint)
     body = extract_body(tree, url, remove_selectors=remove_selectors, title=meta.title)
     if not body.text:

@@ -62,7 +62,7 @@ def parse_html(html: str, utf8: bytes | None = None) -> lxml.html.HtmlElement:
     ``utf8``: the same page as bytes, when they are exactly ``html`` encoded as UTF-8
     (``pipeline.encoding.decode_page`` says so); they are parsed as they are.
     """
-    if not html or not html.strip():
+    if not html or html.isspace():
         raise ExtractionError("empty page")
     if len(html) > MAX_HTML_CHARS:
         raise ExtractionError(f"page too large: {len(html)} characters (limit {MAX_HTML_CHARS})")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.encoding import clean_html_text, decode_html
+from pipeline.encoding import clean_html_text, decode_html, decode_page
 from pipeline.extract import extract
 from pipeline.types import ExtractionError
 
@@ -127,3 +127,35 @@ def test_cp1252_page_with_an_accidental_utf8_pair_stays_cp1252() -> None:
 def test_pure_cp1252_text_is_not_read_as_a_dos_code_page(label: str | None) -> None:
     body = "The chief executive said the model “reads contracts like a lawyer” – about €2"
     assert body in decode_html(page(body=body).encode("cp1252"), label)
+
+
+def test_controls_of_every_kind_leave_a_utf8_page() -> None:
+    # C0 (vertical tab, form feed), DEL, C1 (two bytes in UTF-8) and U+FFFD, each alone.
+    for char in ("\x0b", "\x0c", "\x7f", "\x85", "\x9f", "\ufffd", "\x01"):
+        text, raw = decode_page(page(body=f"a{char}b").encode("utf-8"))
+        assert "<p>ab</p>" in text, repr(char)
+        assert raw is None
+
+
+def test_a_clean_utf8_page_is_handed_on_as_its_own_bytes() -> None:
+    data = page().encode("utf-8")
+    assert decode_page(data) == (page(), data)
+    # A preamble the parser refuses is removed, so the bytes no longer match the text.
+    text, raw = decode_page(b'<?xml version="1.0"?>' + data)
+    assert (text, raw) == (page(), None)
+    assert decode_page(codecs.BOM_UTF8 + data) == (page(), None)
+
+
+@given(st.text(max_size=200))
+def test_utf8_bytes_decode_like_the_same_text_cleaned(body: str) -> None:
+    html = page(body=body)
+    try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates have no UTF-8 form
+        return
+    try:
+        text, raw = decode_page(data, "text/html; charset=utf-8")
+    except ExtractionError:  # mostly control characters: binary
+        return
+    assert text == clean_html_text(html)
+    assert raw is None or raw == text.encode("utf-8")
