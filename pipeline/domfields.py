@@ -60,9 +60,7 @@ HEADINGS = (
     _test("[not({elsewhere}) and not(ancestor::header[not(ancestor::article)])]"),
 )
 ITEMPROPS = _xpath("//*[@itemprop]")
-MICRODATA_AUTHORS = _xpath(
-    "//*[@itemprop][contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
-)
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
 MICRODATA_NAME = _xpath(".//*[@itemprop='name']")
 NOT_ELSEWHERE = _xpath("boolean(self::*[not({elsewhere})])")
 # Elements whose own first text may open a credit line; scanned in Python, which is ten
@@ -177,6 +175,7 @@ class PageDom:
     def __init__(self, tree: lxml.html.HtmlElement, tags: TagIndex | None = None) -> None:
         self.tree = tree
         self.tags = tags or TagIndex(tree)
+        self._itemprop_elements: list[lxml.html.HtmlElement] | None = None
         self._itemprops: dict[str, lxml.html.HtmlElement] | None = None
         self._classes: ClassIndex | None = None
 
@@ -206,7 +205,7 @@ class PageDom:
     def itemprop(self, name: str) -> str | None:
         if self._itemprops is None:
             self._itemprops = {}
-            for element in ITEMPROPS(self.tree):
+            for element in self.itemprop_elements():
                 for prop in (element.get("itemprop") or "").lower().split():
                     self._itemprops.setdefault(prop, element)
         element = self._itemprops.get(name.lower())
@@ -214,9 +213,21 @@ class PageDom:
             return None  # <meta itemprop> values are read with the other meta tags
         return _value(element) or None
 
+    def itemprop_elements(self) -> list[lxml.html.HtmlElement]:
+        """The page's elements with an itemprop, in document order (one XPath walk)."""
+        if self._itemprop_elements is None:
+            self._itemprop_elements = list(ITEMPROPS(self.tree))
+        return self._itemprop_elements
+
     def microdata_authors(self) -> list[str]:
         names = []
-        for element in MICRODATA_AUTHORS(self.tree):
+        # XPath's normalize-space() splits on these four characters only.
+        authors = (
+            element
+            for element in self.itemprop_elements()
+            if "author" in (element.get("itemprop") or "").translate(_XML_SPACE).split(" ")
+        )
+        for element in authors:
             named = MICRODATA_NAME(element)
             value = (
                 _value(named[0])

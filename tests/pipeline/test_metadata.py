@@ -344,3 +344,16 @@ def test_yoast_breadcrumb_paragraph_gives_the_section() -> None:
         '</a></span> » <span class="breadcrumb_last">A title</span></p>'
     )
     assert extract_metadata(page("", crumbs), URL).section == "Research"
+
+
+def test_microdata_authors_are_read_from_itemprop_words() -> None:
+    # itemprop holds space-separated words (tabs and newlines count as spaces, as in
+    # XPath's normalize-space); only the exact word "author" names an author.
+    body = (
+        '<span itemprop="author"><span itemprop="name">Budi Santoso</span></span>'
+        '<span itemprop="creator\tauthor">Siti Rahma</span>'
+        '<span itemprop="authorship">Not A Person</span>'
+        '<span itemprop="Author">Also Not</span>'
+        '<span itemprop="headline">Headline</span>'
+    )
+    assert extract_metadata(page(body=body), URL).authors == ("Budi Santoso", "Siti Rahma")
