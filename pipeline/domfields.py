@@ -66,11 +66,11 @@ NOT_ELSEWHERE = _xpath("boolean(self::*[not({elsewhere})])")
 # Elements whose own first text may open a credit line; scanned in Python, which is ten
 # times cheaper here than an XPath string test on every text node (scripts included).
 CREDIT_TAGS = ("p", "div", "span", "i", "em", "small", "b", "strong", "address", "li", "td")
-# A bare attribute test ("[@rel]") comes before the string functions: libxml2 evaluates
+# Elements with a rel attribute: one whole-page walk, then rel=author (any element),
+# rel=tag and rel=category (links) are picked from them by their rel words.
+RELS = _xpath("//*[@rel]")
+# A bare attribute test ("[@href]") comes before the string functions: libxml2 evaluates
 # predicates in order, and most elements lack the attribute.
-REL_AUTHORS = _xpath(
-    "//*[@rel][contains(concat(' ', normalize-space(@rel), ' '), ' author ')][not({elsewhere})]"
-)
 AUTHOR_LINKS = _xpath(
     "//a[@href][contains(@href, '/author/') or contains(@href, '/authors/')"
     " or contains(@href, '/penulis/') or contains(@href, '/profile/')][not({elsewhere})]"
@@ -92,13 +92,6 @@ DATA_DATES = _xpath(
 )
 MODIFIED_TIME = _test(
     "[@datetime][contains(@class, 'updated') or contains(@class, 'modified')][not({elsewhere})]"
-)
-REL_TAGS = _xpath(
-    "//a[@rel][contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
-    "[not(contains(@rel, 'category'))][not({elsewhere})]"
-)
-REL_CATEGORIES = _xpath(
-    "//a[@rel][contains(concat(' ', normalize-space(@rel), ' '), ' category ')][not({elsewhere})]"
 )
 
 # Class (and id) words that mark a field's elements, matched as substrings like XPath's
@@ -176,6 +169,7 @@ class PageDom:
         self.tree = tree
         self.tags = tags or TagIndex(tree)
         self._itemprop_elements: list[lxml.html.HtmlElement] | None = None
+        self._rels: list[lxml.html.HtmlElement] | None = None
         self._itemprops: dict[str, lxml.html.HtmlElement] | None = None
         self._classes: ClassIndex | None = None
 
@@ -213,6 +207,22 @@ class PageDom:
             return None  # <meta itemprop> values are read with the other meta tags
         return _value(element) or None
 
+    def rel_elements(
+        self, word: str, *, links_only: bool = False, unless: str = ""
+    ) -> Iterator[lxml.html.HtmlElement]:
+        """Elements (or only links) whose rel has ``word`` among its words and not the
+        substring ``unless``, outside comments, sidebars and related lists."""
+        if self._rels is None:
+            self._rels = list(RELS(self.tree))
+        for element in self._rels:
+            if links_only and element.tag != "a":
+                continue
+            rel = element.get("rel") or ""
+            if word not in rel.translate(_XML_SPACE).split(" "):
+                continue
+            if (not unless or unless not in rel) and NOT_ELSEWHERE(element):
+                yield element
+
     def itemprop_elements(self) -> list[lxml.html.HtmlElement]:
         """The page's elements with an itemprop, in document order (one XPath walk)."""
         if self._itemprop_elements is None:
@@ -241,7 +251,7 @@ class PageDom:
     def bylines(self) -> Iterator[str]:
         """Short texts that may credit the author, most trusted first."""
         sources = _lazily(
-            lambda: REL_AUTHORS(self.tree),
+            lambda: self.rel_elements("author"),
             lambda: self.classes.matching(BYLINE_CLASSES, BYLINE_IDS, body_only=True),
             lambda: AUTHOR_LINKS(self.tree),
             lambda: (element for element in self.tags["address"] if NOT_ELSEWHERE(element)),
@@ -284,7 +294,10 @@ class PageDom:
         yield from _values_then_texts(values, texts)
 
     def tag_links(self) -> list[str]:
-        for links in (lambda: REL_TAGS(self.tree), lambda: self.classes.links(TAG_CLASSES)):
+        for links in (
+            lambda: self.rel_elements("tag", links_only=True, unless="category"),
+            lambda: self.classes.links(TAG_CLASSES),
+        ):
             tags = [text for text in (_text(e) for e in links()) if text]
             if tags:
                 return tags[:MAX_TAGS]
@@ -293,7 +306,7 @@ class PageDom:
     def section(self, skip: Iterable[str] = ()) -> str | None:
         """The article's category link, else its last breadcrumb step (not home, not ``skip``)."""
         for links in (
-            lambda: REL_CATEGORIES(self.tree),
+            lambda: self.rel_elements("category", links_only=True),
             lambda: self.classes.links(SECTION_CLASSES),
         ):
             for element in links():

@@ -357,3 +357,17 @@ def test_microdata_authors_are_read_from_itemprop_words() -> None:
         '<span itemprop="headline">Headline</span>'
     )
     assert extract_metadata(page(body=body), URL).authors == ("Budi Santoso", "Siti Rahma")
+
+
+def test_rel_words_pick_authors_tags_and_section() -> None:
+    body = (
+        "<div class='comments'><a rel='author' href='/u/troll'>Troll Person</a>"
+        "<a rel='tag' href='/t/spam'>Spam</a></div>"
+        "<span rel='me author'>Dewi Lestari</span>"  # rel=author on any element
+        "<a rel='nofollow\ttag' href='/t/ai'>AI</a><span rel='tag'>Not a link</span>"
+        "<a rel='tagged' href='/t/x'>Tagged</a><a rel='category' href='/c/tech'>Tech</a>"
+    )
+    meta = extract_metadata(page(body=body), URL)
+    assert meta.authors == ("Dewi Lestari",)
+    assert meta.tags == ("AI",)
+    assert meta.section == "Tech"
