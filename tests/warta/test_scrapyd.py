@@ -398,8 +398,9 @@ def test_an_unreachable_node_is_skipped_and_a_restarted_scheduler_adopts_the_run
         )
         second.stop()
         (run,) = database.list_runs(source=name)
+        # Stopped gracefully, or killed after the grace if Scrapy's stop took longer.
         assert run.status == "interrupted" and run.finish_reason == "time limit", run.to_dict()
-        assert run.pages > 0
+        assert run.error_message is not None and "time limit" in run.error_message
     assert "adopted, not started again" in second.log()
     new = [
         {j: s for j, s in node.warta_jobs().items() if j not in old}
