@@ -329,11 +329,20 @@ def wrap_loose_text(root: lxml.html.HtmlElement) -> None:
 
 
 def _has_loose_text(el: lxml.html.HtmlElement) -> bool:
-    if not any(isinstance(c.tag, str) and c.tag in _WRAP_BLOCKS for c in el):
+    if not any(_breaks_runs(c) for c in el):
         return False  # only inline children: the element is itself a paragraph
     if el.text and el.text.strip():
         return True
-    return any((c.tail and c.tail.strip()) or (c.tag not in _WRAP_BLOCKS and _TEXT(c)) for c in el)
+    return any((c.tail and c.tail.strip()) or (not _breaks_runs(c) and _TEXT(c)) for c in el)
+
+
+def _breaks_runs(el: lxml.html.HtmlElement) -> bool:
+    """A block, or an inline element holding one (``<strong><p>..</p></strong>``, which
+    libxml2 keeps and the sanitizer's parser splits): loose text stops at it."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return False
+    return tag in _WRAP_BLOCKS or any(True for _ in el.iterdescendants(*_WRAP_BLOCKS))
 
 
 def _wrap_runs(el: lxml.html.HtmlElement) -> None:
@@ -354,7 +363,7 @@ def _wrap_runs(el: lxml.html.HtmlElement) -> None:
             new_children.extend(run)
 
     for child in list(el):
-        if isinstance(child.tag, str) and child.tag in _WRAP_BLOCKS:
+        if _breaks_runs(child):
             flush()
             lead, child.tail, run = CONTROL_CHARS.sub("", child.tail or ""), None, []
             new_children.append(child)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import ExtractionError, extract
@@ -83,6 +83,14 @@ def test_extractor_raises_only_extraction_error_and_emits_no_control_chars(
 
 @PROPERTY_SETTINGS
 @given(pages)
+# A block inside an inline element inside a paragraph: libxml2 keeps the nesting, the
+# sanitizer's parser splits it, so the loose text after it must be a paragraph both times.
+@example(
+    '<html><head><title></title></head><body><p class="entry-content">'
+    '<p class="entry-content"></p><p class="entry-content"><strong class="entry-content">'
+    '<p class="entry-content"></p></strong>Happy</p>Happy Happy Happy Happy Happy Happy</p>'
+    "</body></html>"
+)
 def test_cleaning_its_own_output_is_idempotent(doc: str) -> None:
     """Extracting from the extractor's own body HTML gives back the same text."""
     try:
