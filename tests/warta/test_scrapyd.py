@@ -291,6 +291,22 @@ def test_the_egg_holds_every_package_its_data_and_the_scrapy_entry_point(
     for node in nodes:
         spiders = ScrapydNode(node.url)._call("listspiders.json", {"project": PROJECT})
         assert spiders["spiders"] == ["news"]
+    # Imported from the zip, as Scrapyd does: the bundled sources list and the migrations
+    # (which Alembic can read only from real files) still load.
+    script = (
+        "import warta.config as c, storage.migrate as m; "
+        "print(c.__file__); print(len(c.load_default_config().sources)); "
+        "print(m.head_revision())"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
+    env["PYTHONPATH"] = str(egg)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=egg.parent, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    where, sources, head = done.stdout.split()
+    assert where.startswith(str(egg)), "warta came from the egg"
+    assert int(sources) > 0 and head.startswith("00")
 
 
 # -- two nodes, one database -----------------------------------------------------------------
