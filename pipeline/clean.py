@@ -342,7 +342,9 @@ def _breaks_runs(el: lxml.html.HtmlElement) -> bool:
     tag = el.tag
     if not isinstance(tag, str):
         return False
-    return tag in _WRAP_BLOCKS or any(True for _ in el.iterdescendants(*_WRAP_BLOCKS))
+    if tag in _WRAP_BLOCKS:
+        return True
+    return len(el) > 0 and any(True for _ in el.iterdescendants(*_WRAP_BLOCKS))
 
 
 def _wrap_runs(el: lxml.html.HtmlElement) -> None:
