@@ -94,6 +94,9 @@ def test_progress_is_reported_while_streaming(filled: Database) -> None:
     seen: list[int] = []
     write_jsonl(filled.iter_rows(), io.StringIO(), progress=seen.append)
     assert seen == [1000]
+    seen.clear()  # the path `warta export -f jsonl` takes
+    assert write_json_lines(filled.iter_json_lines(), io.StringIO(), progress=seen.append) == 1200
+    assert seen == [1000]
 
 
 def test_to_dataframe_or_a_clear_message(filled: Database) -> None:
