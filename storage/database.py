@@ -244,6 +244,24 @@ class Database:
         if updated.rowcount != 1:
             raise KeyError(f"no crawl run with id {run_id}")
 
+    def interrupt_run(self, run_id: int, message: str) -> bool:
+        """Mark one run still "running" as "interrupted", keeping its counts and stats.
+
+        Returns False when the run had ended meanwhile (its own record then stands).
+        """
+        with self._writer.begin() as conn:
+            updated = conn.execute(
+                sa.update(RUNS)
+                .where(RUNS.c.id == run_id, RUNS.c.status == "running")
+                .values(
+                    status="interrupted",
+                    finished_at=datetime.now(UTC),
+                    finish_reason="interrupted",
+                    error_message=clean_optional(message),
+                )
+            )
+        return updated.rowcount == 1
+
     def mark_interrupted_runs(
         self, *, source: str | None = None, keep_live: bool = False
     ) -> list[int]:

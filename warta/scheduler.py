@@ -180,18 +180,10 @@ class SchedulerService:
                 continue
             if pid_alive(run.pid):
                 continue
-            self.database.finish_run(
-                run.id,
-                status="interrupted",
-                finish_reason="interrupted",
-                pages=run.pages,
-                articles_new=run.articles_new,
-                articles_updated=run.articles_updated,
-                articles_unchanged=run.articles_unchanged,
-                errors=run.errors,
-                stats=run.stats,
-                error_message=f"crawl process {run.pid} died without recording its end",
-            )
+            if not self.database.interrupt_run(
+                run.id, f"crawl process {run.pid} died without recording its end"
+            ):
+                continue  # it recorded its own end meanwhile
             logger.warning(
                 "Run %d of %s was left running by a crash: interrupted", run.id, run.source
             )

@@ -113,3 +113,17 @@ def test_mark_interrupted_runs_can_spare_live_processes(db: Database) -> None:
     assert db.mark_interrupted_runs(keep_live=True) == [dead]
     assert db.get_run(live).status == "running"  # type: ignore[union-attr]
     assert db.mark_interrupted_runs(source="alpha") == [live]
+
+
+def test_interrupt_run_keeps_counts_and_never_overrides_a_recorded_end(db: Database) -> None:
+    crashed, ended = db.start_run("alpha"), db.start_run("beta")
+    _finish(db, ended)
+    assert db.interrupt_run(crashed, "crawl process 4242 died without recording its end")
+    assert not db.interrupt_run(ended, "too late: it recorded its own end")
+    run = db.get_run(crashed)
+    assert run is not None and run.status == "interrupted" and run.finished_at is not None
+    assert run.error_message == "crawl process 4242 died without recording its end"
+    assert run.pages == 0 and run.errors == 0
+    other = db.get_run(ended)
+    assert other is not None and other.status == "finished"
+    assert other.error_message == "one page timed out" and other.pages == 12

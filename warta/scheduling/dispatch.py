@@ -179,18 +179,10 @@ class ScrapydRunner:
                 continue
             if run.hostname == here and pid_alive(run.pid):
                 continue  # a crawl on this machine that Scrapyd did not start
-            self.database.finish_run(
-                run.id,
-                status="interrupted",
-                finish_reason="interrupted",
-                pages=run.pages,
-                articles_new=run.articles_new,
-                articles_updated=run.articles_updated,
-                articles_unchanged=run.articles_unchanged,
-                errors=run.errors,
-                stats=run.stats,
-                error_message=f"no Scrapyd job of {run.source} is left on {run.hostname}",
-            )
+            if not self.database.interrupt_run(
+                run.id, f"no Scrapyd job of {run.source} is left on {run.hostname}"
+            ):
+                continue  # it recorded its own end meanwhile
             logger.warning(
                 "Run %d of %s on %s has no Scrapyd job any more: interrupted",
                 run.id,
