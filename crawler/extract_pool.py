@@ -7,6 +7,10 @@ every core, and the usual scheduled crawl of a feed never starts a worker. Scrap
 scraper slot limit (`SCRAPER_SLOT_MAX_ACTIVE_SIZE`) bounds how many pages wait for a
 worker, so memory stays flat. A worker that dies is not fatal: the pool falls back to
 in-process extraction for the rest of the crawl.
+
+The body's MinHash signature (for story clusters, storage/clusters.py) is computed
+where the page is extracted, in a worker or in process alike, so the reactor's process
+does not sign what the workers could.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from crawler.items import FetchedPage
 from pipeline.extract import extract
+from pipeline.similarity import Signature, signature
 from pipeline.types import Article, ExtractionError
 
 if TYPE_CHECKING:  # workers import this module: no Scrapy or Twisted there (~30 MB RSS)
@@ -39,9 +44,13 @@ class ExtractorCrashed(Exception):
         return str(self.args[0]) if self.args else "extractor crashed"
 
 
-def extract_page(item: FetchedPage) -> Article:
-    """`pipeline.extract` on one fetched page, as the crawler calls it."""
-    return extract(
+# An extracted article and the MinHash signature of its text.
+Signed = tuple[Article, Signature]
+
+
+def extract_page(item: FetchedPage) -> Signed:
+    """`pipeline.extract` on one fetched page, as the crawler calls it, and its signature."""
+    article = extract(
         item.body,
         item.url,
         fetched_at=item.fetched_at,
@@ -49,6 +58,7 @@ def extract_page(item: FetchedPage) -> Article:
         remove_selectors=item.remove_selectors,
         content_type=item.content_type,
     )
+    return article, signature(article.text)
 
 
 def _extract_in_worker(
@@ -58,10 +68,10 @@ def _extract_in_worker(
     language_hint: str | None,
     remove_selectors: tuple[str, ...],
     content_type: str | None,
-) -> Article:
-    """`pipeline.extract` with errors that survive pickling (runs in a worker process)."""
+) -> Signed:
+    """`extract_page` with errors that survive pickling (runs in a worker process)."""
     try:
-        return extract(
+        article = extract(
             body,
             url,
             fetched_at=fetched_at,
@@ -69,6 +79,7 @@ def _extract_in_worker(
             remove_selectors=remove_selectors,
             content_type=content_type,
         )
+        return article, signature(article.text)
     except ExtractionError:
         raise
     except Exception as exc:
@@ -114,8 +125,8 @@ class ExtractionPool:
         self.seen += 1
         return not self.broken and self.seen > self.after
 
-    async def extract(self, item: FetchedPage) -> Article:
-        """Extract ``item`` in a worker; raises what `pipeline.extract` raises
+    async def extract(self, item: FetchedPage) -> Signed:
+        """Extract and sign ``item`` in a worker; raises what `pipeline.extract` raises
         (`ExtractorCrashed` for an unexpected error)."""
         future = self._executor().submit(
             _extract_in_worker,
@@ -156,14 +167,14 @@ class ExtractionPool:
             self.executor = None
 
 
-def _deferred(future: Future[Article]) -> Deferred[Article]:
+def _deferred(future: Future[Signed]) -> Deferred[Signed]:
     """A Deferred fired on the reactor thread when ``future`` (from a pool) completes."""
     from twisted.internet import reactor
     from twisted.internet.defer import Deferred
 
-    deferred: Deferred[Article] = Deferred()
+    deferred: Deferred[Signed] = Deferred()
 
-    def done(f: Future[Article]) -> None:
+    def done(f: Future[Signed]) -> None:
         exc = f.exception()
         if exc is not None:
             reactor.callFromThread(deferred.errback, exc)

@@ -7,13 +7,22 @@ similarity reaches ``NEAR_DUPLICATE`` (0.8), and those with the very same body
 ``articles.cluster_id``. Clusters that a new article bridges are merged; an article
 whose new body no longer matches leaves its cluster, and a cluster left with one
 article is dissolved.
+
+A batch is linked with a handful of statements, not a handful per article: its
+candidates, same-body articles and current clusters are read at once, and articles are
+then placed one by one, in id order, exactly as if each had been signed and placed
+alone (an article placed earlier in the batch is seen with its new signature, a later
+one with its old). A record extracted with its signature (``PageRecord.signature``,
+signed in the crawler's extraction worker) is not signed again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -32,94 +41,154 @@ CLUSTERS: sa.Table = StoryClusterRow.__table__  # type: ignore[assignment]
 _IN_CHUNK = 500
 
 
+@dataclass(slots=True)
+class _Body:
+    """One article to (re)link: its stored body's signature, bucket keys and cluster."""
+
+    id: int
+    content_hash: str
+    cluster_id: int | None
+    sig: Signature
+    keys: list[tuple[int, int]]
+
+
 def link_written(
     conn: Connection, records: Sequence[PageRecord], outcomes: Sequence[Outcome]
 ) -> None:
     """Sign and cluster the articles a batch wrote as new or updated (same transaction)."""
-    keys = [
-        clean_text(r.article.canonical_url)
-        for r, o in zip(records, outcomes, strict=True)
-        if o in ("new", "updated")
-    ]
-    if not keys:
+    written: dict[str, list[PageRecord]] = {}
+    for r, o in zip(records, outcomes, strict=True):
+        if o in ("new", "updated"):
+            written.setdefault(clean_text(r.article.canonical_url), []).append(r)
+    if not written:
         return
-    ids: list[int] = []
-    for start in range(0, len(keys), _IN_CHUNK):
-        chunk = sorted(set(keys[start : start + _IN_CHUNK]))
-        query = sa.select(ARTICLES.c.id).where(ARTICLES.c.canonical_url.in_(chunk))
-        ids.extend(conn.execute(query).scalars())
-    link_articles(conn, sorted(set(ids)))
+    cols = (ARTICLES.c.canonical_url, *_BODY_COLUMNS)
+    bodies = []
+    for chunk in _chunks(sorted(written)):
+        for row in conn.execute(sa.select(*cols).where(ARTICLES.c.canonical_url.in_(chunk))):
+            bodies.append(_body(row, _signed(written[row.canonical_url], row.text)))
+    _link(conn, sorted(bodies, key=lambda b: b.id))
 
 
-# Built once: per-article statements differ only in their bound values.
-_BODY = sa.select(ARTICLES.c.text, ARTICLES.c.content_hash, ARTICLES.c.cluster_id).where(
-    ARTICLES.c.id == sa.bindparam("article_id")
-)
-_SAME_BODY = sa.select(ARTICLES.c.id).where(
-    ARTICLES.c.content_hash == sa.bindparam("content_hash"),
-    ARTICLES.c.id != sa.bindparam("article_id"),
-)
-_CANDIDATES = sa.select(SIGNATURES.c.article_id, SIGNATURES.c.minhash).where(
-    SIGNATURES.c.article_id.in_(
-        sa.select(BANDS.c.article_id)
-        .where(BANDS.c.bucket.in_(sa.bindparam("buckets", expanding=True)))
-        .distinct()
-    ),
-    SIGNATURES.c.article_id != sa.bindparam("article_id"),
-)
-
-_DELETE_BANDS = sa.delete(BANDS).where(BANDS.c.article_id == sa.bindparam("article_id"))
-_DELETE_SIGNATURE = sa.delete(SIGNATURES).where(
-    SIGNATURES.c.article_id == sa.bindparam("article_id")
-)
-_INSERT_SIGNATURE = sa.insert(SIGNATURES)
-_INSERT_BANDS = sa.insert(BANDS)
+def _signed(records: Sequence[PageRecord], stored_text: str) -> Signature | None:
+    """The precomputed signature of the record whose text is the one stored, if any."""
+    for r in reversed(records):  # the last write of a URL in a batch is the stored one
+        if r.signature is not None and r.article.text == stored_text:
+            return r.signature
+    return None
 
 
 def link_articles(conn: Connection, article_ids: Iterable[int]) -> None:
     """(Re)compute the signature of each article and place it in its story cluster."""
-    now = datetime.now(UTC)
-    for article_id in article_ids:
-        row = conn.execute(_BODY, {"article_id": article_id}).first()
-        if row is None:
-            continue
+    order = list(dict.fromkeys(article_ids))
+    found = {}
+    for chunk in _chunks(order):
+        query = sa.select(*_BODY_COLUMNS).where(ARTICLES.c.id.in_(chunk))
+        found.update({row.id: _body(row, None) for row in conn.execute(query)})
+    _link(conn, [found[i] for i in order if i in found])
+
+
+_BODY_COLUMNS = (ARTICLES.c.id, ARTICLES.c.text, ARTICLES.c.content_hash, ARTICLES.c.cluster_id)
+
+
+def _body(row: Any, sig: Signature | None) -> _Body:
+    if sig is None:
         sig = signature(row.text)
-        keys = band_keys(sig)
-        _store_signature(conn, article_id, sig, keys, now)
-        related = set(
-            conn.execute(
-                _SAME_BODY, {"content_hash": row.content_hash, "article_id": article_id}
-            ).scalars()
+    return _Body(row.id, row.content_hash, row.cluster_id, sig, band_keys(sig))
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """IN lists well below SQLite's bound-parameter limit."""
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+def _link(conn: Connection, bodies: Sequence[_Body]) -> None:
+    """Store the bodies' signatures, then place each article in turn (``bodies`` order)."""
+    if not bodies:
+        return
+    now = datetime.now(UTC)
+    same_body = _same_body(conn, {b.content_hash for b in bodies})
+    holders, stored = _bucket_holders(conn, {k for b in bodies for _, k in b.keys})
+    _store_signatures(conn, bodies, now)
+
+    signed: dict[int, Signature] = {}  # placed in this batch: their new signature counts
+    new_holders: dict[int, list[int]] = {}
+    stale = False  # once clusters changed, each article's own cluster is read again
+    for body in bodies:
+        related = same_body.get(body.content_hash, set()) - {body.id}
+        compared: set[int] = set()
+        for _, bucket in body.keys:
+            compared.update(o for o in holders.get(bucket, ()) if o not in signed)
+            compared.update(new_holders.get(bucket, ()))
+        compared.discard(body.id)
+        related.update(
+            other
+            for other in compared
+            if similarity(body.sig, signed.get(other) or stored[other]) >= NEAR_DUPLICATE
         )
-        if keys:
-            candidates = conn.execute(
-                _CANDIDATES, {"buckets": [bucket for _, bucket in keys], "article_id": article_id}
-            )
-            related |= {
-                other
-                for other, minhash in candidates
-                if similarity(sig, Signature.from_bytes(minhash)) >= NEAR_DUPLICATE
-            }
-        _place(conn, article_id, row.cluster_id, related, now)
+        signed[body.id] = body.sig
+        for _, bucket in body.keys:
+            new_holders.setdefault(bucket, []).append(body.id)
+        current = body.cluster_id
+        if stale:
+            current = conn.execute(
+                sa.select(ARTICLES.c.cluster_id).where(ARTICLES.c.id == body.id)
+            ).scalar_one()
+        if current is None and not related:
+            continue
+        _place(conn, body.id, current, related, now)
+        stale = True
 
 
-def _store_signature(
-    conn: Connection,
-    article_id: int,
-    sig: Signature,
-    keys: list[tuple[int, int]],
-    now: datetime,
-) -> None:
-    conn.execute(_DELETE_BANDS, {"article_id": article_id})
-    conn.execute(_DELETE_SIGNATURE, {"article_id": article_id})
+def _same_body(conn: Connection, hashes: set[str]) -> dict[str, set[int]]:
+    """Every stored article per content hash (the batch's own included)."""
+    found: dict[str, set[int]] = {}
+    for chunk in _chunks(sorted(hashes)):
+        query = sa.select(ARTICLES.c.id, ARTICLES.c.content_hash).where(
+            ARTICLES.c.content_hash.in_(chunk)
+        )
+        for article_id, content_hash in conn.execute(query):
+            found.setdefault(content_hash, set()).add(article_id)
+    return found
+
+
+def _bucket_holders(
+    conn: Connection, buckets: set[int]
+) -> tuple[dict[int, list[int]], dict[int, Signature]]:
+    """Before this batch's signatures are stored: which articles hold each bucket, and
+    their signatures."""
+    holders: dict[int, list[int]] = {}
+    stored: dict[int, Signature] = {}
+    for chunk in _chunks(sorted(buckets)):
+        query = (
+            sa.select(BANDS.c.bucket, BANDS.c.article_id, SIGNATURES.c.minhash)
+            .join(SIGNATURES, SIGNATURES.c.article_id == BANDS.c.article_id)
+            .where(BANDS.c.bucket.in_(chunk))
+        )
+        for bucket, article_id, minhash in conn.execute(query):
+            holders.setdefault(bucket, []).append(article_id)
+            if article_id not in stored:
+                stored[article_id] = Signature.from_bytes(minhash)
+    return holders, stored
+
+
+def _store_signatures(conn: Connection, bodies: Sequence[_Body], now: datetime) -> None:
+    ids = sorted(b.id for b in bodies)
+    for chunk in _chunks(ids):
+        conn.execute(sa.delete(BANDS).where(BANDS.c.article_id.in_(chunk)))
+        conn.execute(sa.delete(SIGNATURES).where(SIGNATURES.c.article_id.in_(chunk)))
     conn.execute(
-        _INSERT_SIGNATURE, {"article_id": article_id, "minhash": sig.to_bytes(), "computed_at": now}
+        sa.insert(SIGNATURES),
+        [{"article_id": b.id, "minhash": b.sig.to_bytes(), "computed_at": now} for b in bodies],
     )
-    if keys:
-        conn.execute(
-            _INSERT_BANDS,
-            [{"band": band, "bucket": bucket, "article_id": article_id} for band, bucket in keys],
-        )
+    bands = [
+        {"band": band, "bucket": bucket, "article_id": b.id}
+        for b in bodies
+        for band, bucket in b.keys
+    ]
+    if bands:
+        conn.execute(sa.insert(BANDS), bands)
 
 
 def _place(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from pipeline.similarity import Signature
 from pipeline.types import Article
 
 Outcome = Literal["new", "updated", "unchanged", "failed"]
@@ -14,13 +15,18 @@ RunStatus = Literal["running", "finished", "failed", "interrupted"]
 
 @dataclass(frozen=True, slots=True)
 class PageRecord:
-    """One fetched and extracted page, ready to be upserted."""
+    """One fetched and extracted page, ready to be upserted.
+
+    ``signature``: the MinHash of ``article.text`` when the extractor's process already
+    computed it (storage signs the body itself otherwise).
+    """
 
     article: Article
     source: str
     raw_html: bytes
     fetched_at: datetime
     status: int = 200
+    signature: Signature | None = None
 
 
 @dataclass(slots=True)
