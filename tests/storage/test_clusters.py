@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -158,3 +160,50 @@ def test_link_stories_signs_bulk_loaded_articles(db: Database, record: MakeRecor
     stored = _by_name(db)
     assert stored["1"].cluster_id is not None and stored["1"].cluster_id == stored["2"].cluster_id
     assert db.link_stories() == 0
+
+
+def test_a_batch_clusters_as_its_records_stored_one_by_one(
+    tmp_path: Path, record: MakeRecord
+) -> None:
+    """Linking a batch at once places each article as if it had been written alone."""
+    press, other = _story(40), _story(41)
+    first = [record(1, text=press), record(2, text=_reprint(press, 2)), record(3, text=other)]
+    # Article 2 moves to the other story, 4 reprints the first, 5 copies 3 exactly,
+    # 6 is the same URL as 1 written twice in the batch.
+    second = [
+        record(2, text=_reprint(other, 2)),
+        record(4, text=_reprint(press, 4)),
+        record(5, text=other),
+        record(6, text=_story(42), canonical_url="https://news.example/articles/1"),
+        record(7, text=_reprint(_story(42), 7)),
+    ]
+    stories = []
+    for name, batches in (("batch", [second]), ("one-by-one", [[r] for r in second])):
+        with Database.open(f"sqlite:///{tmp_path / name}.db") as db:
+            db.store_batch(first)
+            for batch in batches:
+                db.store_batch(batch)
+            stories.append(_stories(db))
+    assert stories[0] == stories[1] == {frozenset({"2", "3", "5"}), frozenset({"1", "7"})}
+
+
+def test_a_signature_of_text_storage_cleans_is_not_trusted(
+    db: Database, record: MakeRecord
+) -> None:
+    """A record signed before storage removed control characters is signed again."""
+    body = _story(50)
+    # NUL between words splits them as a space does, until storage removes it.
+    joined = body.replace(" ", "\x00")
+    signed = dataclasses.replace(record(2, text=joined), signature=signature(joined))
+    db.store_batch([record(1, text=body), signed])
+    stored = _by_name(db)
+    assert " " not in stored["2"].text
+    assert stored["1"].cluster_id is None and stored["2"].cluster_id is None
+
+
+def _stories(db: Database) -> set[frozenset[str]]:
+    members: dict[int, set[str]] = {}
+    for name, article in _by_name(db).items():
+        if article.cluster_id is not None:
+            members.setdefault(article.cluster_id, set()).add(name)
+    return {frozenset(m) for m in members.values()}
