@@ -81,6 +81,24 @@ def test_stale_body_is_updated_with_a_new_version(db: Database) -> None:
     assert db.count_articles() == 3
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_reprocessed_bodies_are_clustered_again(db: Database, workers: int) -> None:
+    records = _records(3)
+    # An older extractor kept only the site's boilerplate: two articles looked the same story.
+    boilerplate = records[0].article.text
+    db.store_batch([records[0], _stale(records[1], boilerplate), records[2]])
+    first, second = (db.get_article(r.article.canonical_url) for r in records[:2])
+    assert first is not None and second is not None
+    assert first.cluster_id is not None and first.cluster_id == second.cluster_id
+
+    report = reprocess(db, batch=2, workers=workers)
+
+    assert (report.updated, report.unchanged) == (1, 2)
+    for record in records:
+        stored = db.get_article(record.article.canonical_url)
+        assert stored is not None and stored.cluster_id is None
+
+
 def test_page_that_now_fails_extraction_is_counted_and_kept(db: Database) -> None:
     records = _records(3)
     broken = dataclasses.replace(records[1], raw_html=NOT_A_PAGE)
