@@ -249,17 +249,28 @@ def search(conn: Connection, plan: Plan, *, limit: int | None, offset: int = 0) 
 
 
 DATE_COLUMNS = ("published_at", "modified_at", "first_seen_at", "fetched_at", "updated_at")
+JSON_COLUMNS = ("authors", "tags")
 
 
 def stream_query(
-    conn: Connection, plan: Plan, *, html: bool = True, raw_dates: bool = False
+    conn: Connection,
+    plan: Plan,
+    *,
+    html: bool = True,
+    raw_dates: bool = False,
+    raw_json: bool = False,
 ) -> sa.Select[Any]:
     """The columns of every hit, in order, plus ``_score`` and ``_duplicates``.
 
     ``raw_dates``: SQLite's stored date text as is, not parsed into datetimes.
+    ``raw_json``: JSON columns (authors, tags) as their stored JSON text, not decoded.
     """
+
+    def raw(c: sa.Column[Any]) -> bool:
+        return (raw_dates and c.name in DATE_COLUMNS) or (raw_json and c.name in JSON_COLUMNS)
+
     columns: list[sa.ColumnElement[Any]] = [
-        sa.type_coerce(c, sa.String).label(c.name) if raw_dates and c.name in DATE_COLUMNS else c
+        sa.type_coerce(c, sa.String).label(c.name) if raw(c) else c
         for c in ARTICLES.c
         if html or c.name != "html"
     ]
@@ -309,7 +320,7 @@ def iter_rows(
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(
         stream_query(conn, plan, html=html, raw_dates=sqlite)
     )
-    iso = _sqlite_iso if sqlite else datetime.isoformat
+    iso = sqlite_iso if sqlite else datetime.isoformat
     for row in result:
         out = row._asdict()
         for key in DATE_COLUMNS:
@@ -322,7 +333,7 @@ def iter_rows(
         yield out
 
 
-def _sqlite_iso(value: str) -> str:
+def sqlite_iso(value: str) -> str:
     """SQLite's naive UTC text ("2026-05-01 09:30:00.000000") as ``datetime.isoformat()``
     writes the aware value ("2026-05-01T09:30:00+00:00"), without parsing it."""
     head, _, micro = value.partition(".")

@@ -6,19 +6,21 @@ keeps the server producing while the client writes; a cursor would wait for each
 and encoding in Python costs more than the server spends. The objects equal what
 ``iter_rows`` + ``json`` give (same keys in the same order, ISO 8601 UTC dates like
 ``datetime.isoformat()``, the same floats); only the whitespace between tokens differs.
-SQLite rows are encoded in Python.
+SQLite rows are encoded in Python, straight from the row tuples: stored dates and JSON
+lists are spliced in as text, strings go through the json module's C string encoder.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring  # C; non-ASCII kept as is
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storage.search import DATE_COLUMNS, Plan, iter_rows, stream_query
+from storage.filters import ARTICLES
+from storage.search import DATE_COLUMNS, JSON_COLUMNS, Plan, sqlite_iso, stream_query
 
 # datetime.isoformat() of the aware UTC value: microseconds only when there are some.
 _ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
@@ -27,9 +29,7 @@ _ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 def iter_json_lines(conn: Connection, plan: Plan, *, html: bool = False) -> Iterator[str]:
     """Every hit as one JSON object and a newline: ``iter_rows``'s mappings, encoded."""
     if conn.dialect.name != "postgresql":
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
-        for row in iter_rows(conn, plan, html=html):
-            yield dumps(row) + "\n"
+        yield from _sqlite_json_lines(conn, plan, html=html)
         return
     if plan.query is not None and plan.query.is_empty:
         return
@@ -81,3 +81,50 @@ def _bound_parameters(compiled: sa.Compiled, dialect: sa.Dialect) -> dict[str, A
         processor = compiled.binds[name].type.bind_processor(dialect)  # type: ignore[attr-defined]
         out[escaped.get(name, name)] = processor(value) if processor is not None else value
     return out
+
+
+def _sqlite_json_lines(
+    conn: Connection, plan: Plan, *, html: bool, batch: int = 1000
+) -> Iterator[str]:
+    """``iter_rows``'s objects as JSON lines, without building them (SQLite)."""
+    if plan.query is not None and plan.query.is_empty:
+        return
+    query = stream_query(conn, plan, html=html, raw_dates=True, raw_json=True)
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+    names = [{"_score": "score", "_duplicates": "duplicates"}.get(k, k) for k in result.keys()]  # noqa: SIM118
+    kinds = [_kind(n) for n in names]
+    heads = [("{" if i == 0 else ", ") + encode_basestring(n) + ": " for i, n in enumerate(names)]
+    columns = list(zip(heads, kinds, strict=True))
+    for row in result.tuples():
+        parts = []
+        for (head, kind), value in zip(columns, row, strict=True):
+            if value is None:
+                parts.append(head + "null")
+            elif kind == _TEXT:
+                parts.append(head + encode_basestring(value))
+            elif kind == _DATE:
+                parts.append(head + '"' + sqlite_iso(value) + '"')
+            elif kind == _JSON:
+                parts.append(head + value)  # the stored JSON text of a list
+            elif kind == _FLOAT:
+                parts.append(head + repr(float(value)))
+            else:
+                parts.append(head + repr(int(value)))
+        parts.append("}\n")
+        yield "".join(parts)
+
+
+_TEXT, _DATE, _JSON, _FLOAT, _INT = range(5)
+
+
+def _kind(name: str) -> int:
+    if name in DATE_COLUMNS:
+        return _DATE
+    if name in JSON_COLUMNS:
+        return _JSON
+    if name == "score":
+        return _FLOAT
+    column = ARTICLES.c.get(name)
+    if name == "duplicates" or (column is not None and column.type.python_type is int):
+        return _INT
+    return _TEXT
