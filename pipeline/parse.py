@@ -16,21 +16,32 @@ MAX_HTML_CHARS = 8_000_000
 # size is counted in pieces: one per character outside quotes, one per quoted value (so one
 # long JSON prop is small); the pieces never overlap, which keeps the scan linear.
 MAX_TAG_PIECES = 8192
-# Possessive: a piece given back could never be followed by ">", so no backtracking is lost.
-_HUGE_TAG = re.compile(
-    r"""<([a-zA-Z][\w:-]*)(?:[^<>"']|"[^"]*+"|'[^']*+'){""" + f"{MAX_TAG_PIECES},}}+>"
-)
-# The exact count walks every character of every tag (1.9 ms on an average page). This
+# The exact count walks every character of every tag (1.9 ms on an average page). The
 # pre-check reads unquoted runs up to RUN characters at a time, so a tag of N pieces has
 # at least N / RUN units: a page without a tag of that many units has no huge tag, and the
 # exact pattern runs only on the rare page with one (a few regex steps per attribute).
 RUN = 16
-_LONG_TAG = re.compile(
-    r"""<[a-zA-Z][\w:-]*(?:[^<>"']{1,"""
-    + f"{RUN}}}+"
-    + r"""|"[^"]*+"|'[^']*+'){"""
-    + f"{-(-MAX_TAG_PIECES // RUN)},}}+>"
-)
+
+
+def _tag_patterns(max_pieces: int, run: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(exact huge-tag pattern, its pre-check) for tags of ``max_pieces`` pieces or more."""
+    # Possessive: a piece given back could never be followed by ">", so nothing is lost.
+    exact = re.compile(
+        r"""<([a-zA-Z][\w:-]*)(?:[^<>"']|"[^"]*+"|'[^']*+'){""" + f"{max_pieces},}}+>"
+    )
+    # The tag's name is read as units too: a name that may give characters back would
+    # retry the whole tag once per character of its name on every tag that fails (half
+    # the pre-check's time). Its characters are pieces of the exact pattern as well.
+    pre_check = re.compile(
+        r"""<[a-zA-Z](?:[^<>"']{1,"""
+        + f"{run}}}+"
+        + r"""|"[^"]*+"|'[^']*+'){"""
+        + f"{-(-max_pieces // run)},}}+>"
+    )
+    return exact, pre_check
+
+
+_HUGE_TAG, _LONG_TAG = _tag_patterns(MAX_TAG_PIECES, RUN)
 
 
 def _parser(encoding: str | None = None) -> lxml.html.HTMLParser:
