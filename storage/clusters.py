@@ -39,6 +39,7 @@ SIGNATURES: sa.Table = ArticleSignatureRow.__table__  # type: ignore[assignment]
 BANDS: sa.Table = SignatureBandRow.__table__  # type: ignore[assignment]
 CLUSTERS: sa.Table = StoryClusterRow.__table__  # type: ignore[assignment]
 _IN_CHUNK = 500
+_BODY_COLUMNS = (ARTICLES.c.id, ARTICLES.c.text, ARTICLES.c.content_hash, ARTICLES.c.cluster_id)
 
 
 @dataclass(slots=True)
@@ -86,9 +87,6 @@ def link_articles(conn: Connection, article_ids: Iterable[int]) -> None:
         query = sa.select(*_BODY_COLUMNS).where(ARTICLES.c.id.in_(chunk))
         found.update({row.id: _body(row, None) for row in conn.execute(query)})
     _link(conn, [found[i] for i in order if i in found])
-
-
-_BODY_COLUMNS = (ARTICLES.c.id, ARTICLES.c.text, ARTICLES.c.content_hash, ARTICLES.c.cluster_id)
 
 
 def _body(row: Any, sig: Signature | None) -> _Body:
