@@ -134,17 +134,6 @@ class SchedulerProcess:
 
 
 @pytest.fixture
-def demo_url() -> Iterator[str]:
-    from warta.demo.server import serve
-
-    server = serve(port=0)
-    try:
-        yield server.base_url
-    finally:
-        server.shutdown()
-
-
-@pytest.fixture
 def env(tmp_path: Path, sqlite_url: str) -> dict[str, str]:
     out = dict(os.environ)
     out["WARTA_DATABASE_URL"] = sqlite_url

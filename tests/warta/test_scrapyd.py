@@ -166,17 +166,6 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[
                 node.proc.wait()
 
 
-@pytest.fixture
-def demo_url() -> Iterator[str]:
-    from warta.demo.server import serve
-
-    server = serve(port=0)
-    try:
-        yield server.base_url
-    finally:
-        server.shutdown()
-
-
 class Scheduler:
     """``warta scheduler`` in its own process, logging to a file."""
 
