@@ -95,7 +95,7 @@ def _sqlite_json_lines(
     kinds = [_kind(n) for n in names]
     heads = [("{" if i == 0 else ", ") + encode_basestring(n) + ": " for i, n in enumerate(names)]
     columns = list(zip(heads, kinds, strict=True))
-    for row in result.tuples():
+    for row in result:
         parts = []
         for (head, kind), value in zip(columns, row, strict=True):
             if value is None:
