@@ -26,8 +26,11 @@ RUN = 16
 def _tag_patterns(max_pieces: int, run: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(exact huge-tag pattern, its pre-check) for tags of ``max_pieces`` pieces or more."""
     # Possessive: a piece given back could never be followed by ">", so nothing is lost.
+    # The name is possessive and bounded too: a greedy name gave back one character at a
+    # time, retrying the whole tag each time (seconds on a long run of word characters
+    # after "<"); a longer name goes on as pieces, and the rewrite keeps its first 64.
     exact = re.compile(
-        r"""<([a-zA-Z][\w:-]*)(?:[^<>"']|"[^"]*+"|'[^']*+'){""" + f"{max_pieces},}}+>"
+        r"""<([a-zA-Z][\w:-]{0,63}+)(?:[^<>"']|"[^"]*+"|'[^']*+'){""" + f"{max_pieces},}}+>"
     )
     # The tag's name is read as units too: a name that may give characters back would
     # retry the whole tag once per character of its name on every tag that fails (half

@@ -66,3 +66,20 @@ def test_the_pre_check_is_not_fooled_by_a_long_tag_name() -> None:
     assert _HUGE_TAG.search(page)
     assert _LONG_TAG.search(page)
     assert not _LONG_TAG.search("<div " + 'class="a" ' * 200 + ">")
+
+
+def test_a_long_run_of_name_characters_beside_a_huge_tag_is_parsed_in_bounded_time() -> None:
+    # "<" then 16,000 word characters and no ">": a tag name that could give characters
+    # back made the exact pattern retry the whole run once per character (2.8 s CPU).
+    huge = "<div " + " ".join(f'a{i}="x"' for i in range(MAX_TAG_PIECES)) + ">kept text</div>"
+    page = f"<html><body><p><{'w' * 16_000} and then</p>{huge}</body></html>"
+    started = time.process_time()
+    tree = parse_html(page)
+    assert time.process_time() - started < 1
+    (div,) = tree.xpath("//div")
+    assert not div.attrib and div.text == "kept text"  # the huge tag is still rewritten
+
+
+def test_a_huge_tag_with_an_overlong_name_keeps_the_first_64_characters_of_it() -> None:
+    page = "<" + "a" * 100 + " x" * MAX_TAG_PIECES + ">"
+    assert _HUGE_TAG.sub(r"<\1>", page) == "<" + "a" * 64 + ">"
