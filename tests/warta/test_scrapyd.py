@@ -31,7 +31,7 @@ from storage import Database
 from warta.cli_schedule import schedule_group
 from warta.scheduling.dispatch import NO_NODE, ScrapydOptions, ScrapydRunner
 from warta.scheduling.runner import CrawlOptions
-from warta.scheduling.scrapyd import ScrapydNode, source_of_job
+from warta.scheduling.scrapyd import ScrapydNode, public_url, source_of_job
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -80,7 +80,9 @@ class Node:
         return {j["id"]: s for j in jobs if (s := source_of_job(j["id"])) is not None}
 
 
-def start_node(folder: Path) -> Node:
+def start_node(folder: Path, auth: tuple[str, str] | None = None) -> Node:
+    """A Scrapyd process on a free port; with ``auth``, behind basic auth (its URL then
+    carries the credentials, as the sources file would)."""
     folder.mkdir(parents=True)
     port = free_port()
     (folder / "scrapyd.conf").write_text(
@@ -89,7 +91,7 @@ def start_node(folder: Path) -> Node:
         f"logs_dir = {folder / 'logs'}\n"
         f"dbs_dir = {folder / 'dbs'}\n"
         "poll_interval = 0.2\n"
-        "max_proc = 2\n"
+        "max_proc = 2\n" + (f"username = {auth[0]}\npassword = {auth[1]}\n" if auth else "")
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "WARTA_CONFIG")}
     env.pop("WARTA_DATABASE_URL", None)  # the scheduler passes it with each job
@@ -98,7 +100,8 @@ def start_node(folder: Path) -> Node:
         proc = subprocess.Popen(
             [str(BIN / "scrapyd")], cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT
         )
-    return Node(f"http://127.0.0.1:{port}", folder, proc)
+    credentials = f"{auth[0]}:{auth[1]}@" if auth else ""
+    return Node(f"http://{credentials}127.0.0.1:{port}", folder, proc)
 
 
 def node_answers(node: Node) -> bool:
@@ -444,3 +447,62 @@ def test_schedule_list_names_an_unreachable_node_of_the_sources_file(
     result = CliRunner().invoke(schedule_group, ["list", "--format", "table"], env=env)
     assert result.exit_code == 0, result.output
     assert f"scrapyd nodes: {dead} UNREACHABLE" in result.stderr
+
+
+# -- a node behind basic auth ----------------------------------------------------------------
+
+
+def stop_node(node: Node) -> None:
+    node.proc.send_signal(signal.SIGTERM)
+    try:
+        node.proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        node.proc.kill()
+        node.proc.wait()
+
+
+@pytest.mark.slow
+def test_a_node_behind_basic_auth_is_deployed_to_and_asked_with_the_credentials_of_its_url(
+    tmp_path: Path, sqlite_url: str, egg: Path
+) -> None:
+    user, secret = "warta", "s3cret-Pa55"
+    node = start_node(tmp_path / "node", auth=(user, secret))
+    try:
+        wait_for(f"scrapyd at {public_url(node.url)}", partial(node_answers, node), timeout=30)
+        # The documented deploy: the credentials in the deploy target of scrapy.cfg.
+        (tmp_path / "scrapy.cfg").write_text(
+            "[settings]\ndefault = crawler.settings\n\n"
+            f"[deploy:node]\nurl = {public_url(node.url)}/\nproject = {PROJECT}\n"
+            f"username = {user}\npassword = {secret}\n"
+        )
+        deploy = subprocess.run(
+            [str(BIN / "scrapyd-deploy"), "node", "--egg", str(egg), "--version", "1"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert deploy.returncode == 0, deploy.stderr + deploy.stdout
+
+        env = {"WARTA_DATABASE_URL": sqlite_url}
+        runner = CliRunner()
+        ok = runner.invoke(
+            schedule_group, ["nodes", "--scrapyd-node", node.url, "--format", "json"], env=env
+        )
+        assert ok.exit_code == 0, ok.output
+        [row] = json.loads(ok.stdout)
+        assert row["state"] == "ok" and row["url"] == public_url(node.url), row
+        assert secret not in ok.output
+
+        # Without the credentials, or with wrong ones, the node refuses: reported, exit 1,
+        # and the password given is not echoed.
+        wrong = node.url.replace(secret, "not-the-Pa55")
+        for url in (public_url(node.url), wrong):
+            refused = runner.invoke(
+                schedule_group, ["nodes", "--scrapyd-node", url, "--format", "json"], env=env
+            )
+            assert refused.exit_code == 1, refused.output
+            [row] = json.loads(refused.stdout)
+            assert row["state"] == "error" and "HTTP 401" in row["error"], row
+            assert "not-the-Pa55" not in refused.output
+    finally:
+        stop_node(node)
