@@ -10,6 +10,11 @@ One-permutation hashing: each shingle is hashed once (blake2b, 64 bits); the low
 pick one of ``SLOTS`` slots and the slot keeps the smallest remaining value. That costs
 one hash per shingle instead of one per shingle and slot, and estimates Jaccard as well
 as classic MinHash for documents much longer than ``SLOTS`` shingles.
+
+``signature`` is computed on bytes (the UTF-8 of the casefolded words, which is the
+concatenation of the words' own UTF-8) and keeps each slot's minimum with NumPy; its
+slots are those of the plain definition (``shingles`` + ``_hash64``) to the bit, which
+stored signatures rely on.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 SHINGLE_WORDS = 3
 SLOTS = 128
@@ -31,6 +39,15 @@ NEAR_DUPLICATE = 0.8
 MIN_FILLED_SLOTS = 32
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# On ASCII, bytes ``\w`` matches what str ``\w`` does, and lower() is casefold().
+_ASCII_WORD = re.compile(rb"\w+")
+# Characters whose casefold adds or drops a word character ("İ" -> "i" + a combining dot,
+# not ``\w``): with none of these in a text, casefolding it whole and then splitting it
+# into words gives the casefolded words. A superset of the exact list (which a test
+# recomputes from the running Python's Unicode tables).
+CASEFOLD_SPLITS = re.compile("[\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50-\u1ff7]")
+_BLAKE2B = hashlib.blake2b
+_LOW_BITS = np.uint64(SLOTS - 1)
 _PACK = struct.Struct(f"<{SLOTS}Q")
 _SLOT_BITS = SLOTS.bit_length() - 1
 
@@ -68,16 +85,38 @@ def _hash64(value: str) -> int:
     return int.from_bytes(digest, "little")
 
 
+def _word_bytes(text: str) -> list[bytes]:
+    """The casefolded words of ``text`` as UTF-8 (``[b""]`` when there are none)."""
+    if text.isascii():
+        return _ASCII_WORD.findall(text.encode("ascii").lower()) or [b""]
+    if CASEFOLD_SPLITS.search(text) is None:
+        words = _WORD.findall(text.casefold())
+    else:
+        words = [word.casefold() for word in _WORD.findall(text)]
+    # A word holds no space: one encode of the joined words, split again.
+    return " ".join(words).encode("utf-8", "surrogatepass").split(b" ")
+
+
 def signature(text: str) -> Signature:
-    """The MinHash signature of ``text`` (title excluded: headlines are rewritten most)."""
-    slots = [EMPTY] * SLOTS
-    mask = SLOTS - 1
-    for shingle in shingles(text):
-        h = _hash64(shingle)
-        slot, value = h & mask, h >> _SLOT_BITS
-        if value < slots[slot]:
-            slots[slot] = value
-    return Signature(tuple(slots))
+    """The MinHash signature of ``text`` (title excluded: headlines are rewritten most).
+
+    The slots of ``_hash64`` over ``shingles(text)``, computed on bytes. A repeated
+    shingle is hashed again rather than looked up in a set: it gives the same value, so
+    the slot minimums are the same, and news text repeats few shingles.
+    """
+    words = _word_bytes(text)
+    if words == [b""]:
+        return Signature((EMPTY,) * SLOTS)
+    if len(words) <= SHINGLE_WORDS:
+        runs: Iterable[bytes] = (b" ".join(words),)
+    else:
+        runs = list(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+    hashes = np.frombuffer(
+        b"".join([_BLAKE2B(run, digest_size=8).digest() for run in runs]), dtype="<u8"
+    )
+    slots = np.full(SLOTS, EMPTY, dtype=np.uint64)
+    np.minimum.at(slots, hashes & _LOW_BITS, hashes >> np.uint64(_SLOT_BITS))
+    return Signature(tuple(slots.tolist()))
 
 
 def similarity(a: Signature, b: Signature) -> float:
