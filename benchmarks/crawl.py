@@ -151,7 +151,9 @@ def free_port() -> int:
         return port
 
 
-NGINX_CONF = """worker_processes 1;
+# As root, nginx would serve as "nobody", who cannot read a mkdtemp() directory (0700):
+# every page would be a 403. The workers then run as the benchmark's own user.
+NGINX_CONF = """{user}worker_processes 1;
 error_log {work}/nginx-error.log warn;
 pid {work}/nginx.pid;
 events {{ worker_connections 1024; }}
@@ -175,7 +177,10 @@ def serving(root: Path, port: int, work: Path, access_log: Path) -> Iterator[str
     if nginx:
         (work / "tmp").mkdir(exist_ok=True)
         conf = work / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(work=work, log=access_log, port=port, root=root))
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf.write_text(
+            NGINX_CONF.format(user=user, work=work, log=access_log, port=port, root=root)
+        )
         cmd = [nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"]
         name = "nginx"
     else:
