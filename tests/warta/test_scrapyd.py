@@ -80,7 +80,7 @@ class Node:
         return {j["id"]: s for j in jobs if (s := source_of_job(j["id"])) is not None}
 
 
-def start_node(folder: Path, auth: tuple[str, str] | None = None) -> Node:
+def start_node(folder: Path, auth: tuple[str, str] | None = None, max_proc: int = 2) -> Node:
     """A Scrapyd process on a free port; with ``auth``, behind basic auth (its URL then
     carries the credentials, as the sources file would)."""
     folder.mkdir(parents=True)
@@ -91,7 +91,8 @@ def start_node(folder: Path, auth: tuple[str, str] | None = None) -> Node:
         f"logs_dir = {folder / 'logs'}\n"
         f"dbs_dir = {folder / 'dbs'}\n"
         "poll_interval = 0.2\n"
-        "max_proc = 2\n" + (f"username = {auth[0]}\npassword = {auth[1]}\n" if auth else "")
+        f"max_proc = {max_proc}\n"
+        + (f"username = {auth[0]}\npassword = {auth[1]}\n" if auth else "")
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "WARTA_CONFIG")}
     env.pop("WARTA_DATABASE_URL", None)  # the scheduler passes it with each job
@@ -133,6 +134,25 @@ def egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def deploy_egg(egg: Path, nodes: list[Node], folder: Path) -> None:
+    """``scrapyd-deploy -a`` of the egg to every node, as docs/deploy.md shows."""
+    folder.mkdir()
+    (folder / "scrapy.cfg").write_text(
+        "[settings]\ndefault = crawler.settings\n\n"
+        + "\n".join(
+            f"[deploy:node{i}]\nurl = {node.url}/\nproject = {PROJECT}\n"
+            for i, node in enumerate(nodes, 1)
+        )
+    )
+    result = subprocess.run(
+        [str(BIN / "scrapyd-deploy"), "-a", "--egg", str(egg), "--version", "1"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[Node]]:
     """Two Scrapyd nodes with the egg deployed to both by ``scrapyd-deploy -a``."""
@@ -141,22 +161,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[
     try:
         for node in started:
             wait_for(f"scrapyd at {node.url}", partial(node_answers, node), timeout=30)
-        deploy = root / "deploy"
-        deploy.mkdir()
-        (deploy / "scrapy.cfg").write_text(
-            "[settings]\ndefault = crawler.settings\n\n"
-            + "\n".join(
-                f"[deploy:node{i}]\nurl = {node.url}/\nproject = {PROJECT}\n"
-                for i, node in enumerate(started, 1)
-            )
-        )
-        result = subprocess.run(
-            [str(BIN / "scrapyd-deploy"), "-a", "--egg", str(egg), "--version", "1"],
-            cwd=deploy,
-            capture_output=True,
-            text=True,
-        )
-        assert result.returncode == 0, result.stderr + result.stdout
+        deploy_egg(egg, started, root / "deploy")
         yield started
     finally:
         for node in started:
@@ -504,5 +509,64 @@ def test_a_node_behind_basic_auth_is_deployed_to_and_asked_with_the_credentials_
             [row] = json.loads(refused.stdout)
             assert row["state"] == "error" and "HTTP 401" in row["error"], row
             assert "not-the-Pa55" not in refused.output
+    finally:
+        stop_node(node)
+
+
+# -- a job still queued on its node when the scheduler restarts ----------------------------
+
+
+@pytest.mark.slow
+@on_postgresql
+def test_a_restarted_scheduler_adopts_a_job_still_queued_on_its_node_and_settles_it_once(
+    tmp_path: Path, database_url: str, demo_url: str, egg: Path, schedulers: list[Scheduler]
+) -> None:
+    # One crawl at a time on the node: the second source's job waits in Scrapyd's queue.
+    node = start_node(tmp_path / "node", max_proc=1)
+    try:
+        wait_for(f"scrapyd at {node.url}", partial(node_answers, node), timeout=30)
+        deploy_egg(egg, [node], tmp_path / "deploy")
+        config = tmp_path / "sources.toml"
+        names = demo_config(config, demo_url)[:2]
+        env = scheduler_env(tmp_path, database_url, config)
+        env["WARTA_SCRAPYD_NODES"] = node.url
+        queue_runs(env, names)
+        # One page a second: the running crawl outlives the first scheduler by far, so the
+        # queued job is still queued when the second scheduler looks.
+        slow = ("--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=1")
+        first = Scheduler(tmp_path, env, "--poll", "0.5", "--max-parallel", "2", *slow)
+        schedulers.append(first)
+
+        def one_running_one_queued() -> bool:
+            first.alive()
+            jobs = ScrapydNode(node.url).list_jobs(PROJECT)
+            running = [j for j in jobs["running"] if source_of_job(j["id"])]
+            pending = [j for j in jobs["pending"] if source_of_job(j["id"])]
+            return len(running) == 1 and len(pending) == 1
+
+        wait_for("one job running, one queued", one_running_one_queued, 45, context=first.log)
+        first.stop()
+        assert first.log().count("left running as Scrapyd job") == 2, first.log()
+
+        second = Scheduler(tmp_path, env, "--poll", "0.5", "--max-parallel", "2")
+        schedulers.append(second)
+        wait_for(
+            "the second scheduler to settle both adopted crawls",
+            lambda: settled(second, names),
+            timeout=120,
+            context=second.log,
+        )
+        second.stop()
+        log = second.log()
+        assert log.count("adopted, not started again") == 2, log
+        assert "dispatched to" not in log, "an adopted source was crawled a second time"
+        assert "Traceback" not in log
+        with Database.open(database_url) as database:
+            runs = [r for name in names for r in database.list_runs(source=name)]
+            assert sorted(r.source for r in runs) == sorted(names), [r.to_dict() for r in runs]
+            for run in runs:
+                assert run.status == "finished" and run.errors == 0, run.to_dict()
+            assert_every_article_once(database, demo_url, names)
+        assert sorted(node.warta_jobs().values()) == sorted(names), "one job per source"
     finally:
         stop_node(node)
