@@ -275,3 +275,33 @@ def test_fingerprints_are_warta_canonical_ones_and_expire(prefix: str) -> None:
     time.sleep(3.1)  # Redis' clock, whole seconds: older than the 2 s TTL
     assert not seen(Request("https://example.org/news/a.html"))  # a re-crawl may fetch it
     assert seen(Request("https://example.org/news/a.html"))
+
+
+def test_a_worker_takes_over_seeding_when_the_seeder_dies_before_it_finished(
+    prefix: str,
+) -> None:
+    from crawler.frontier.scheduler import Frontier
+
+    client = redis.Redis.from_url(REDIS_URL)
+    crawl = f"{prefix}:news:backfill"
+    seeder = Frontier.join(client, crawl, "worker-a", ttl=60)
+    other = Frontier.join(client, crawl, "worker-b", ttl=60)
+    assert seeder.created and not other.created and other.run_id == seeder.run_id
+    assert seeder.seed_role() == "seed"
+    # While the seeder is alive, the other worker waits rather than seeding a second time.
+    assert other.seed_role() == "wait"
+
+    # The seeder dies (kill -9: no more heartbeats, no mark_seeded). Once its heartbeat is
+    # older than the lease, recovery drops it, and the next worker to ask seeds instead.
+    time.sleep(2.2)  # Redis' clock, whole seconds: older than a 1 s lease
+    assert other.heartbeat(60)
+    other.recover(lease=1)
+    assert other.seed_role() == "seed"
+    assert other.seed_role() == "seed", "the new seeder keeps its role"
+    late = Frontier.join(client, crawl, "worker-c", ttl=60)
+    assert late.run_id == seeder.run_id and late.seed_role() == "wait"
+
+    other.mark_seeded(60)
+    assert late.seed_role() == "done"
+    assert seeder.seed_role() == "done", "a seeder that comes back does not seed again"
+    client.close()
