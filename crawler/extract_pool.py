@@ -8,31 +8,41 @@ scraper slot limit (`SCRAPER_SLOT_MAX_ACTIVE_SIZE`) bounds how many pages wait f
 worker, so memory stays flat. A worker that dies is not fatal: the pool falls back to
 in-process extraction for the rest of the crawl.
 
+Workers (crawler/extract_worker.py) are plain processes on a Unix socket that the
+reactor reads and writes like any connection: no threads in the crawl's process (a
+`ProcessPoolExecutor`'s feeder threads took the GIL from the reactor and let the worker
+run dry), and every page sent is queued at its worker, which never waits for the next.
+While the workers start (imports, language models: about a second), pages are still
+extracted in process, unless `WARTA_EXTRACT_POOL_AFTER` is 0 (then every page goes to a
+worker).
+
 The body's MinHash signature (for story clusters, storage/clusters.py) is computed
-where the page is extracted, in a worker or in process alike, so the reactor's process
-does not sign what the workers could.
+where the page is extracted, in a worker or in process alike, and a worker also
+compresses the raw page as storage keeps it, so the reactor's process does neither.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import multiprocessing
 import os
-import signal
-import traceback
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime
-from typing import TYPE_CHECKING
+import pickle
+import socket
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
 
+from crawler import extract_worker as wire
 from crawler.items import FetchedPage
 from pipeline.extract import extract
 from pipeline.similarity import Signature, signature
-from pipeline.types import Article, ExtractionError
+from pipeline.types import Article
 
-if TYPE_CHECKING:  # workers import this module: no Scrapy or Twisted there (~30 MB RSS)
+if TYPE_CHECKING:  # workers import no Scrapy or Twisted (~30 MB RSS)
     from scrapy.settings import BaseSettings
     from twisted.internet.defer import Deferred
+    from twisted.internet.protocol import Factory, Protocol
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -61,35 +71,13 @@ def extract_page(item: FetchedPage) -> Signed:
     return article, signature(article.text)
 
 
-def _extract_in_worker(
-    body: bytes,
-    url: str,
-    fetched_at: datetime,
-    language_hint: str | None,
-    remove_selectors: tuple[str, ...],
-    content_type: str | None,
-) -> Signed:
-    """`extract_page` with errors that survive pickling (runs in a worker process)."""
-    try:
-        article = extract(
-            body,
-            url,
-            fetched_at=fetched_at,
-            language_hint=language_hint,
-            remove_selectors=remove_selectors,
-            content_type=content_type,
-        )
-        return article, signature(article.text)
-    except ExtractionError:
-        raise
-    except Exception as exc:
-        raise ExtractorCrashed(f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
+class WorkerDied(Exception):
+    """The worker a page was sent to ended before answering."""
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C goes to the whole process group: the crawl shuts down gracefully and still
-    # needs its workers to finish the pages in flight.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+# What a page becomes: its article, the signature of its text and, from a worker, the
+# raw page compressed as storage keeps it (None: storage compresses it).
+Extracted = tuple[Article, Signature, bytes | None]
 
 
 def default_workers() -> int:
@@ -102,6 +90,95 @@ def default_workers() -> int:
     return max(1, cores - 1)
 
 
+class _Worker:
+    """One worker process and the pages sent to it, answered in any order."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.transport: Any = None  # the socket's Twisted connection (twisted.internet.unix)
+        self.pending: dict[int, Deferred[Extracted]] = {}
+        self.ready = False
+        self.alive = True
+
+    def send(self, task_id: int, task: tuple[Any, ...]) -> Deferred[Extracted]:
+        from twisted.internet.defer import Deferred
+
+        assert self.transport is not None
+        deferred: Deferred[Extracted] = Deferred()
+        self.pending[task_id] = deferred
+        self.transport.write(wire.frame((task_id, *task)))
+        return deferred
+
+    def received(self, message: tuple[Any, ...]) -> None:
+        task_id, status, payload = message
+        if task_id == wire.READY:
+            self.ready = True
+            return
+        deferred = self.pending.pop(task_id)
+        if status == wire.OK:
+            deferred.callback(payload)
+        elif status == wire.FAILED:
+            deferred.errback(payload)
+        else:
+            deferred.errback(ExtractorCrashed(*payload))
+
+    def lost(self) -> None:
+        self.alive = False
+        pending, self.pending = self.pending, {}
+        for deferred in pending.values():
+            deferred.errback(WorkerDied())
+
+    def close(self, timeout: float) -> None:
+        """End of input (the worker exits), then wait for it; kill it if it hangs."""
+        transport, self.transport = self.transport, None
+        sock = getattr(transport, "socket", None)  # gone once the connection is lost
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_WR)
+            transport.loseConnection()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _factory(worker: _Worker) -> Factory:
+    from twisted.internet.protocol import Factory
+
+    class WorkerFactory(Factory):
+        def buildProtocol(self, addr: Any) -> Protocol:
+            return _protocol(worker)
+
+    return WorkerFactory()
+
+
+def _protocol(worker: _Worker) -> Protocol:
+    from twisted.internet.protocol import Protocol
+
+    class WorkerConnection(Protocol):
+        """Frames from the worker's socket (see crawler/extract_worker.py)."""
+
+        def __init__(self) -> None:
+            self.buffer = bytearray()
+
+        def dataReceived(self, data: bytes) -> None:
+            buffer = self.buffer
+            buffer += data
+            while len(buffer) >= wire.HEADER:
+                end = wire.HEADER + int.from_bytes(buffer[: wire.HEADER], "big")
+                if len(buffer) < end:
+                    return
+                message = pickle.loads(bytes(buffer[wire.HEADER : end]))
+                del buffer[:end]
+                worker.received(message)
+
+        def connectionLost(self, reason: Failure | None = None) -> None:
+            worker.lost()
+
+    return WorkerConnection()
+
+
 class ExtractionPool:
     """Worker processes for `pipeline.extract`, started lazily after ``after`` pages."""
 
@@ -109,8 +186,9 @@ class ExtractionPool:
         self.workers = workers
         self.after = after
         self.seen = 0
-        self.executor: ProcessPoolExecutor | None = None
+        self.started: list[_Worker] = []
         self.broken = False
+        self.next_id = 0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExtractionPool | None:
@@ -121,15 +199,25 @@ class ExtractionPool:
         return cls(workers or default_workers(), settings.getint("WARTA_EXTRACT_POOL_AFTER", 100))
 
     def take(self) -> bool:
-        """Count one page; True when it should go to a worker."""
+        """Count one page; True when it should go to a worker (started here, when due)."""
         self.seen += 1
-        return not self.broken and self.seen > self.after
+        if self.broken or self.seen <= self.after:
+            return False
+        if not self.started:
+            self._start()
+        return self.after == 0 or any(w.ready for w in self.started if w.alive)
 
-    async def extract(self, item: FetchedPage) -> Signed:
+    async def extract(self, item: FetchedPage) -> Extracted:
         """Extract and sign ``item`` in a worker; raises what `pipeline.extract` raises
         (`ExtractorCrashed` for an unexpected error)."""
-        future = self._executor().submit(
-            _extract_in_worker,
+        from scrapy.utils.defer import maybe_deferred_to_future
+
+        alive = [w for w in self.started if w.alive]
+        if self.broken or not alive:
+            return (*extract_page(item), None)
+        worker = min(alive, key=lambda w: (not w.ready, len(w.pending)))
+        self.next_id += 1
+        task = (
             item.body,
             item.url,
             item.fetched_at,
@@ -137,49 +225,40 @@ class ExtractionPool:
             tuple(item.remove_selectors),
             item.content_type,
         )
-        from scrapy.utils.defer import maybe_deferred_to_future
-
         try:
-            return await maybe_deferred_to_future(_deferred(future))
+            return await maybe_deferred_to_future(worker.send(self.next_id, task))
         except ExtractorCrashed as exc:
             logger.error("Extractor bug on %s, in a worker:\n%s", item.url, exc.args[-1])
             raise
-        except BrokenProcessPool:
+        except WorkerDied:
             if not self.broken:
                 logger.warning("An extraction worker died; extracting in process from now on")
             self.broken = True
-            return extract_page(item)
+            return (*extract_page(item), None)
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self.executor is None:
-            # spawn: the reactor's threads and open database connections must not be forked.
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_sigint,
-            )
-            logger.info("Extracting in %d worker processes from now on", self.workers)
-        return self.executor
+    def _start(self) -> None:
+        from twisted.internet import reactor
 
-    def shutdown(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
-            self.executor = None
+        # A fresh interpreter (no fork: the reactor's state and open database connections
+        # stay here), with this process's import path.
+        code = (
+            f"import sys; sys.path[:] = {sys.path!r}; "
+            "from crawler.extract_worker import main; main()"
+        )
+        for _ in range(self.workers):
+            ours, theirs = socket.socketpair()
+            with ours, theirs:
+                process = subprocess.Popen(
+                    [sys.executable, "-c", code], stdin=theirs.fileno(), stdout=theirs.fileno()
+                )
+                worker = _Worker(process)
+                worker.transport = reactor.adoptStreamConnection(
+                    ours.fileno(), socket.AF_UNIX, _factory(worker)
+                )
+            self.started.append(worker)
+        logger.info("Extracting in %d worker processes from now on", self.workers)
 
-
-def _deferred(future: Future[Signed]) -> Deferred[Signed]:
-    """A Deferred fired on the reactor thread when ``future`` (from a pool) completes."""
-    from twisted.internet import reactor
-    from twisted.internet.defer import Deferred
-
-    deferred: Deferred[Signed] = Deferred()
-
-    def done(f: Future[Signed]) -> None:
-        exc = f.exception()
-        if exc is not None:
-            reactor.callFromThread(deferred.errback, exc)
-        else:
-            reactor.callFromThread(deferred.callback, f.result())
-
-    future.add_done_callback(done)
-    return deferred
+    def shutdown(self, timeout: float = 30.0) -> None:
+        workers, self.started = self.started, []
+        for worker in workers:
+            worker.close(timeout)

@@ -19,7 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler import stats as st
 from crawler.context import database_url
-from crawler.extract_pool import ExtractionPool, Signed, extract_page
+from crawler.extract_pool import Extracted, ExtractionPool, extract_page
 from crawler.items import ArticleHints, FetchedPage
 
 # Submodule imports: under pytest, tests/pipeline and tests/storage can shadow the packages.
@@ -56,17 +56,17 @@ class ExtractPipeline:
         if self.pool is not None and self.pool.take():
             return self._process_in_pool(item, self.pool)
         try:
-            signed = extract_page(item)
+            extracted: Extracted = (*extract_page(item), None)
         except Exception as exc:  # ExtractionError or an extractor bug: never stop the crawl
             self._fail(item, exc)
-        return _record(item, signed)
+        return _record(item, extracted)
 
     async def _process_in_pool(self, item: FetchedPage, pool: ExtractionPool) -> PageRecord:
         try:
-            signed = await pool.extract(item)
+            extracted = await pool.extract(item)
         except Exception as exc:
             self._fail(item, exc)
-        return _record(item, signed)
+        return _record(item, extracted)
 
     def _fail(self, item: FetchedPage, exc: Exception) -> NoReturn:
         kind = "extraction failed" if isinstance(exc, ExtractionError) else "extractor crashed"
@@ -80,8 +80,8 @@ class ExtractPipeline:
         raise DropItem(message) from exc
 
 
-def _record(item: FetchedPage, signed: Signed) -> PageRecord:
-    article, signature = signed  # hints never touch the text, so the signature still holds
+def _record(item: FetchedPage, extracted: Extracted) -> PageRecord:
+    article, signature, compressed = extracted  # hints never touch the text: still its signature
     return PageRecord(
         apply_hints(article, item.hints),
         item.source,
@@ -89,6 +89,7 @@ def _record(item: FetchedPage, signed: Signed) -> PageRecord:
         item.fetched_at,
         item.status,
         signature,
+        compressed,
     )
 
 

@@ -31,7 +31,8 @@ _LANGUAGE_MAX = ArticleRow.__table__.c.language.type.length  # type: ignore[attr
 # Keep IN lists well below SQLite's bound-parameter limit.
 _IN_CHUNK = 500
 # Raw pages are kept for reprocessing, not served: level 3 compresses an 80 KB news page in
-# ~40% of level 6's CPU time for ~8% more bytes (benchmarks/crawl.py mirror pages).
+# ~40% of level 6's CPU time for ~8% more bytes (benchmarks/crawl.py mirror pages). The
+# crawler's extraction workers compress at the same level (crawler/extract_worker.py).
 _ZLIB_LEVEL = 3
 
 # Columns refreshed when an article's body changed (source and first_seen_at stay).
@@ -261,7 +262,11 @@ def _upsert_raw_pages(conn: Connection, items: list[tuple[int, PageRecord]]) -> 
             "fetched_at": record.fetched_at,
             "status": record.status,
             "compression": "zlib",
-            "html": compress_html(record.raw_html),
+            "html": (
+                compress_html(record.raw_html)
+                if record.compressed_html is None
+                else record.compressed_html
+            ),
             "size": len(record.raw_html),
         }
         for article_id, record in sorted(items, key=lambda item: item[0])

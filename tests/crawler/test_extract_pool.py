@@ -65,3 +65,75 @@ def test_pooled_crawl_stores_the_same_articles_and_counts_bad_pages(
 
 def _extract_errors(runs: list[dict[str, Any]]) -> int:
     return sum(int((r["stats"] or {}).get("errors/extract", 0)) for r in runs)
+
+
+# Run in a child process: its own asyncio reactor, as in a crawl.
+_DYING_WORKER = """
+import asyncio, json, sys
+from datetime import UTC, datetime
+from twisted.internet import asyncioreactor
+asyncioreactor.install()
+from twisted.internet import defer, reactor
+from crawler.extract_pool import ExtractionPool
+from crawler.items import FetchedPage
+
+PAGE = (
+    "<html><head><title>Pool test</title></head><body><article><h1>Pool test</h1>"
+    + "<p>A paragraph long enough to be the body of a news article, page {n}.</p>" * 12
+    + "</article></body></html>"
+)
+
+def page(n):
+    return FetchedPage(url=f"https://news.example/a/{n}", source="s",
+                       body=PAGE.format(n=n).encode(), fetched_at=datetime.now(UTC))
+
+async def main():
+    pool = ExtractionPool(workers=1, after=0)
+    assert pool.take()
+    first = await pool.extract(page(1))  # waits for the worker to start
+    worker = pool.started[0]
+    worker.process.kill()
+    worker.process.wait()
+    # Both are sent to the dead worker before the reactor sees it is gone.
+    second, after = await asyncio.gather(pool.extract(page(2)), pool.extract(page(3)))
+    pool.shutdown()
+    json.dump({"first": first[0].canonical_url, "compressed": first[2] is not None,
+               "second": second[0].canonical_url, "third": after[0].canonical_url,
+               "broken": pool.broken, "take": pool.take()}, sys.stdout)
+
+def run():
+    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
+    d.addErrback(lambda f: f.printTraceback(file=sys.stdout))
+    d.addBoth(lambda _: reactor.stop())
+
+reactor.callWhenRunning(run)
+reactor.run()
+"""
+
+
+def test_a_dead_worker_loses_no_page() -> None:
+    """A worker killed with pages in flight: those pages and every later one are extracted
+    in process, and the pool is never used again."""
+    import json
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _DYING_WORKER],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {
+        "first": "https://news.example/a/1",
+        "compressed": True,
+        "second": "https://news.example/a/2",
+        "third": "https://news.example/a/3",
+        "broken": True,
+        "take": False,
+    }, done.stderr
+    assert "An extraction worker died" in done.stderr

@@ -115,6 +115,21 @@ def test_raw_html_is_stored_compressed_and_round_trips(db: Database, record: Mak
     assert _raw_row_count(db, "raw_pages") == 1
 
 
+def test_a_page_compressed_by_the_extractor_is_stored_as_given(
+    db: Database, record: MakeRecord
+) -> None:
+    raw = b"<html><body>" + b"<p>worker</p>" * 300 + b"</body></html>"
+    compressed = zlib.compress(raw, 9)  # any zlib stream: the crawler's workers make one
+    db.store_batch([dataclasses.replace(record(1, raw_html=raw), compressed_html=compressed)])
+    article = db.get_article(record(1).article.canonical_url)
+    assert article is not None
+    page = db.get_raw_page(article.id)
+    assert page is not None and page.html == raw
+    with db.engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT html, size FROM raw_pages")).one()
+    assert bytes(row.html) == compressed and row.size == len(raw)
+
+
 def test_a_bad_row_fails_alone(db: Database, record: MakeRecord) -> None:
     # The schema rejects a negative word count (CHECK constraint) on both backends.
     bad = dataclasses.replace(

@@ -1,0 +1,101 @@
+"""Fetch stage -> pipeline: the extraction worker process (its side of crawler/extract_pool.py).
+
+A worker reads tasks from stdin and writes results to stdout, each a pickle framed by
+its length (4 bytes, big-endian). It imports no Scrapy, Twisted or SQLAlchemy. For
+each page it runs `pipeline.extract`, signs the body (MinHash, for story clusters) and
+compresses the raw page as storage keeps it, so the crawl's process, which runs the
+reactor and the database writes, does none of that.
+
+    task:   (task id, body, url, fetched_at, language hint, remove selectors, content type)
+    result: (task id, OK, (article, signature, zlib of body))
+            (task id, FAILED, ExtractionError)
+            (task id, CRASHED, (message, traceback))
+            (READY, OK, None) once, when the extractor is imported and warm
+
+The worker ends at end of input (the crawl closed its stdin, or died).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import traceback
+import zlib
+from typing import IO, Any
+
+HEADER = 4
+READY = -1
+OK, FAILED, CRASHED = 0, 1, 2
+# storage/upsert.py's level for raw pages (any zlib stream decompresses the same way).
+ZLIB_LEVEL = 3
+
+
+def frame(message: Any) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(HEADER, "big") + data
+
+
+def run_task(task: tuple[Any, ...]) -> tuple[Any, ...]:
+    """One task -> its result message (never raises for a page's sake)."""
+    from pipeline.extract import extract
+    from pipeline.similarity import signature
+    from pipeline.types import ExtractionError
+
+    task_id, body, url, fetched_at, language_hint, remove_selectors, content_type = task
+    try:
+        article = extract(
+            body,
+            url,
+            fetched_at=fetched_at,
+            language_hint=language_hint,
+            remove_selectors=remove_selectors,
+            content_type=content_type,
+        )
+        signed = (article, signature(article.text), zlib.compress(body, ZLIB_LEVEL))
+        return (task_id, OK, signed)
+    except ExtractionError as exc:
+        return (task_id, FAILED, exc)
+    except Exception as exc:
+        return (task_id, CRASHED, (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
+    data = stream.read(size)
+    return data if data is not None and len(data) == size else None
+
+
+def serve(tasks: IO[bytes], results: IO[bytes]) -> None:
+    """Answer tasks until end of input."""
+    import pipeline.extract  # noqa: F401  (the models load before READY, not on page one)
+
+    results.write(frame((READY, OK, None)))
+    results.flush()
+    while True:
+        header = _read_exactly(tasks, HEADER)
+        if header is None:
+            return
+        data = _read_exactly(tasks, int.from_bytes(header, "big"))
+        if data is None:
+            return
+        results.write(frame(run_task(pickle.loads(data))))
+        results.flush()
+
+
+def main() -> None:
+    # Ctrl-C goes to the whole process group: the crawl shuts down gracefully and still
+    # needs its workers for the pages in flight; a worker ends when its input does.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Results go to a private copy of stdout; anything a library prints goes to stderr.
+    results = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    # BrokenPipeError: the crawl is gone.
+    with os.fdopen(0, "rb") as tasks, results, contextlib.suppress(BrokenPipeError):
+        serve(tasks, results)
+
+
+if __name__ == "__main__":
+    main()
