@@ -95,7 +95,8 @@ def select_main(
         if el.tag not in LEAF_UNIT_TAGS:
             continue
         start = el.getparent()
-        text = el.text_content().strip()
+        # A childless element's text is its .text: no XPath string() call needed.
+        text = (el.text_content() if len(el) else el.text or "").strip()
         length = len(text)
         # Teaser excerpts end with an ellipsis: they do not make their list an article.
         if length < MIN_PARAGRAPH or text.endswith(EXCERPT_ENDINGS):

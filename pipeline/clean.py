@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 import lxml.html
 from lxml import etree
@@ -44,10 +45,12 @@ _NO_WRAP = frozenset({"pre", "html", "textarea"})
 # Candidates for wrapping: elements with child elements and loose text (or text in common
 # inline elements), found in C
 # (a Python loop over every element would cost more than the wrapping itself).
+# (One name lookup per child: a chain of self:: tests costs libxml2 a node-set each;
+# no tag name holds a space.)
 _MIXED_CONTENT = etree.XPath(
     "descendant-or-self::*[* and (text()[normalize-space()] or "
-    "*[self::span or self::a or self::b or self::strong or self::em or self::i or "
-    "self::font or self::small or self::time][normalize-space()])]"
+    "*[contains(' span a b strong em i font small time ', concat(' ', name(), ' '))]"
+    "[normalize-space()])]"
 )
 _WRAP_BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
@@ -55,6 +58,8 @@ _WRAP_BLOCKS = frozenset(
      "footer", "aside", "nav", "form", "fieldset", "address", "hr", "center", "details", "tr",
      "td", "th", "tbody", "thead", "tfoot", "caption"}
 )  # fmt: skip
+# Descendants of an inline element checked one by one for a block (see _breaks_runs).
+_FEW_DESCENDANTS = 8
 # Blocks that structure text but do not make a block of their own for the leaf test.
 _BREAKS = frozenset({"br", "hr"})
 TITLE_TAGS = ("h1", "h2", "h3", "h4", "p", "span", "li")
@@ -88,6 +93,11 @@ _STAR_RUN = re.compile(
 _RULE_ATTRIBUTES = frozenset(
     {"role", "style", "rel", *(name for name, _ in rules.BOILERPLATE_ATTRIBUTES)}
 )
+# Tags that are boilerplate by themselves (still subject to the attribute rules first).
+_TAG_INTENTS: dict[str, str] = {
+    **dict.fromkeys(rules.FURNITURE_TAGS, "furniture"),
+    **dict.fromkeys(rules.CAPTION_TAGS, "captions"),
+}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # All text of an element without building Python strings per node.
 _TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
@@ -219,7 +229,9 @@ def markup_intent(el: lxml.html.HtmlElement) -> str | None:
     # One call for the attribute names instead of a lookup per rule: this runs on every
     # element of the page, and most carry none of the rarer attributes.
     names = el.keys()
-    if names and not _RULE_ATTRIBUTES.isdisjoint(names):
+    if not names:
+        return _TAG_INTENTS.get(tag)
+    if not _RULE_ATTRIBUTES.isdisjoint(names):
         role = el.get("role")
         if role and role.lower() in rules.BOILERPLATE_ROLES:
             return "role"
@@ -232,14 +244,15 @@ def markup_intent(el: lxml.html.HtmlElement) -> str | None:
             return "hidden"
         if el.get("rel") in ("tag", "category tag"):
             return "tags"
-    if tag in rules.FURNITURE_TAGS:
-        return "furniture"
-    if tag in rules.CAPTION_TAGS:
-        return "captions"
-    if "class" not in names and "id" not in names:
-        return None
-    attrs = f"{el.get('class', '')} {el.get('id', '')}"
-    return _class_intent(attrs) if attrs != " " else None
+    intent = _TAG_INTENTS.get(tag)
+    if intent is not None:
+        return intent
+    # _class_intent reads whitespace-separated tokens: "class id", or either alone.
+    classes = el.get("class") if "class" in names else None
+    ident = el.get("id") if "id" in names else None
+    if ident is None:
+        return _class_intent(classes) if classes else None
+    return _class_intent(ident if classes is None else f"{classes} {ident}")
 
 
 @lru_cache(maxsize=16384)
@@ -275,8 +288,15 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
     total = _plain_length(root)
     # (element, intent, all its text, its text outside links when it had to be counted)
     doomed: list[tuple[lxml.html.HtmlElement, str, int, int | None]] = []
-    walker = etree.iterwalk(root, events=("start",))
-    for _, el in walker:
+    # A plain iter() with the subtree of a doomed element skipped by hand: iterwalk's
+    # skip_subtree costs twice as much per element. Proxies are unique while referenced,
+    # so the node after the subtree is recognised by identity.
+    resume: lxml.html.HtmlElement | None = None
+    for el in root.iter():
+        if resume is not None:
+            if el is not resume:
+                continue
+            resume = None
         if not isinstance(el.tag, str):
             continue
         intent = markup_intent(el)
@@ -291,7 +311,9 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
             logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
             continue
         doomed.append((el, intent, text, size))
-        walker.skip_subtree()
+        resume = _after_subtree(el, root)
+        if resume is None:
+            break
     if sum(text for _, _, text, _ in doomed) > VALVE_ALL_SHARE * total:
         removed = sum(
             text - _link_length(el) if size is None else size for el, _, text, size in doomed
@@ -305,6 +327,21 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
     for el, intent, _, _ in doomed:
         stats.count(intent)
         drop(el)
+
+
+def _after_subtree(
+    el: lxml.html.HtmlElement, root: lxml.html.HtmlElement
+) -> lxml.html.HtmlElement | None:
+    """The node that follows ``el``'s subtree in document order, within ``root``."""
+    while el is not root:
+        following = el.getnext()
+        if following is not None:
+            return following
+        parent = el.getparent()
+        if parent is None:
+            return None
+        el = parent
+    return None
 
 
 def _link_length(el: lxml.html.HtmlElement) -> int:
@@ -344,7 +381,14 @@ def _breaks_runs(el: lxml.html.HtmlElement) -> bool:
         return False
     if tag in _WRAP_BLOCKS:
         return True
-    return len(el) > 0 and any(True for _ in el.iterdescendants(*_WRAP_BLOCKS))
+    if not len(el):
+        return False
+    # Inline elements mostly hold a few inline ones: looking at those is cheaper than
+    # lxml's matcher for the many block names; a bigger subtree goes to the matcher.
+    few = list(islice(el.iterdescendants(), _FEW_DESCENDANTS + 1))
+    if len(few) <= _FEW_DESCENDANTS:
+        return any(c.tag in _WRAP_BLOCKS for c in few)
+    return any(True for _ in el.iterdescendants(*_WRAP_BLOCKS))
 
 
 def _wrap_runs(el: lxml.html.HtmlElement) -> None:
@@ -472,7 +516,7 @@ def remove_by_text(
                 kind = "link-dense"
         elif full <= rules.WIDGET_MAX_CHARS:
             # Widgets spread over several small blocks (a reaction bar, a rating table).
-            kind = widget_text(normalize_space(el.text_content()))
+            kind = widget_text(normalize_space(_text_content(el)))
         if kind is not None:
             stats.count(kind)
             doomed.add(el)
@@ -480,7 +524,7 @@ def remove_by_text(
     for el in m.leaf_blocks:
         if el is root or _under(el, doomed):
             continue
-        text = normalize_space(el.text_content())
+        text = normalize_space(_text_content(el))
         if not text:
             continue
         kind = widget_text(text)
@@ -499,6 +543,11 @@ def remove_by_text(
     for el in doomed:
         if el.getparent() is not None and el is not root:
             drop(el)
+
+
+def _text_content(el: lxml.html.HtmlElement) -> str:
+    """``el.text_content()``; a childless element's text is its .text (no XPath call)."""
+    return el.text_content() if len(el) else el.text or ""
 
 
 def is_caption(el: lxml.html.HtmlElement, text: str) -> bool:
