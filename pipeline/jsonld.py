@@ -52,6 +52,8 @@ ORG_TYPES = frozenset(
 MAX_DEPTH = 12
 
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+_WRAPPER_HEADS = ("//", "<![CDATA[", "<!--")
+_WRAPPER_TAILS = ("]]>", "-->")
 _TAG = re.compile(r"<[^<>]{1,200}>")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _STRING = r'"((?:[^"\\]|\\.)*)"'
@@ -90,7 +92,12 @@ class LinkedData:
 
 
 def _unwrap(text: str) -> str:
-    return _WRAPPERS.sub("", text.strip()).strip()
+    text = text.strip()
+    # The wrappers sit at the stripped text's very start or end; without one the pattern
+    # would only be tried at every position of a long block, for nothing.
+    if not text.startswith(_WRAPPER_HEADS) and not text.endswith(_WRAPPER_TAILS):
+        return text
+    return _WRAPPERS.sub("", text).strip()
 
 
 def _load_block(text: str) -> list[Any] | None:
@@ -98,9 +105,10 @@ def _load_block(text: str) -> list[Any] | None:
     text = _unwrap(text)
     if not text:
         return []
-    for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
+    candidates = (lambda: text, lambda: _TRAILING_COMMA.sub(r"\1", text))
+    for candidate in candidates:  # the repair only for a block that needs one
         try:
-            return [json.loads(candidate, strict=False)]
+            return [json.loads(candidate(), strict=False)]
         except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             continue
     # Two objects back to back ("}{" or "}\n{"): decode them one after another.
@@ -137,7 +145,9 @@ def _walk(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 
 def _types(node: dict[str, Any]) -> frozenset[str]:
     raw = node.get("@type", ())
-    names = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    if isinstance(raw, str):  # the common case
+        return frozenset((raw.rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower(),))
+    names = raw if isinstance(raw, list) else []
     return frozenset(
         str(name).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
         for name in names
@@ -150,6 +160,7 @@ class _Graph:
 
     def __init__(self, values: list[Any]) -> None:
         self.nodes = [node for value in values for node in _walk(value)]
+        self.types = [_types(node) for node in self.nodes]  # read by every first_of()
         self.by_id: dict[str, dict[str, Any]] = {}
         for node in self.nodes:
             node_id = node.get("@id")
@@ -167,7 +178,11 @@ class _Graph:
     ) -> dict[str, Any] | None:
         """The node describing this page: one naming the page's URL, else the first with a
         headline (a listing of related articles may come first), else the first."""
-        candidates = [node for node in self.nodes if _types(node) & wanted]
+        candidates = [
+            node
+            for node, types in zip(self.nodes, self.types, strict=True)
+            if not types.isdisjoint(wanted)
+        ]
         if page_url and len(candidates) > 1:
             key = canonicalize_url(page_url)
             for node in candidates:
@@ -197,7 +212,8 @@ class _Graph:
         if not isinstance(value, str):
             return None
         # Some CMSs put markup and entities in JSON-LD strings ("<p>Ringkasan&hellip;</p>").
-        cleaned = " ".join(_TAG.sub(" ", html.unescape(value)).split())
+        value = html.unescape(value)
+        cleaned = " ".join((_TAG.sub(" ", value) if "<" in value else value).split())
         return cleaned or None
 
     def image(self, value: Any) -> str | None:
