@@ -371,3 +371,43 @@ def test_rel_words_pick_authors_tags_and_section() -> None:
     assert meta.authors == ("Dewi Lestari",)
     assert meta.tags == ("AI",)
     assert meta.section == "Tech"
+
+
+def test_data_date_attributes_are_read_in_their_order_outside_sidebars() -> None:
+    body = (
+        "<aside class='sidebar'><div data-published='2025-01-01T00:00:00Z'>old</div></aside>"
+        "<div data-date='2025-03-14T10:30:00+07:00' data-published='2025-02-01T00:00:00Z'>x</div>"
+    )
+    meta = extract_metadata(page(body=body), "https://techdaily.example/a/b")
+    assert meta.published_raw == "2025-03-14T10:30:00+07:00"  # the element's first attribute
+    assert meta.published_at == datetime(2025, 3, 14, 3, 30, tzinfo=UTC)
+
+
+def test_author_page_links_credit_the_author_outside_comments() -> None:
+    body = (
+        "<div id='comments'><a href='/author/troll/'>Troll Person</a></div>"
+        "<a href='/news/x'>Not An Author</a>"
+        "<a href='https://techdaily.example/penulis/budi-santoso'>Budi Santoso</a>"
+    )
+    assert extract_metadata(page(body=body), URL).authors == ("Budi Santoso",)
+
+
+@pytest.mark.parametrize("opening", ["By", "\n\t  oleh", "\u00a0Written by", "BY:"])
+def test_credit_lines_open_after_any_whitespace(opening: str) -> None:
+    body = f"<p>{opening} Rina Wati</p><p>Bylines are not credits</p>"
+    assert extract_metadata(page(body=body), URL).authors == ("Rina Wati",)
+
+
+def test_credit_words_must_end_a_word() -> None:
+    body = "<p>Byron Lee wrote this</p><p>Olehan Budi</p>"
+    assert extract_metadata(page(body=body), URL).authors == ()
+
+
+def test_class_words_count_only_inside_the_body() -> None:
+    # A <head> element with a byline class is not a byline; the body's is.
+    html = (
+        "<html><head><title class='byline'>Head Person</title></head>"
+        "<body class='author'><p class='byline'>Body Person</p><p>text</p></body></html>"
+    )
+    meta = extract_metadata(lxml.html.document_fromstring(html), URL)
+    assert meta.authors == ("Body Person",)
