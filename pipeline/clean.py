@@ -62,6 +62,8 @@ _WRAP_BLOCKS = frozenset(
 _FEW_DESCENDANTS = 8
 # Blocks that structure text but do not make a block of their own for the leaf test.
 _BREAKS = frozenset({"br", "hr"})
+# Blocks that can be leaves: those that make a block of their own.
+_LEAF_CANDIDATES = BLOCK_TAGS - _BREAKS
 TITLE_TAGS = ("h1", "h2", "h3", "h4", "p", "span", "li")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Containers checked as a whole for being a list of links.
@@ -160,21 +162,32 @@ def measure(root: lxml.html.HtmlElement) -> Measures:
     full: dict[lxml.html.HtmlElement, int] = {}
     has_block: set[lxml.html.HtmlElement] = set()
     leaves: list[lxml.html.HtmlElement] = []
+    full_get, plain_get = full.get, plain.get
     for el in reversed(list(root.iter(etree.Element))):
-        own = len((el.text or "").strip())
-        total = own
-        is_link = el.tag == "a"
-        nonlink = 0 if is_link else own
-        inner_block = False
-        for child in el:
-            tail = len((child.tail or "").strip())
-            total += full.get(child, 0) + tail
-            nonlink += tail + (0 if is_link else plain.get(child, 0))
-            if child in has_block:
-                inner_block = True
+        text = el.text
+        own = len(text.strip()) if text else 0
+        tag = el.tag
+        is_link = tag == "a"
+        if len(el):
+            total = own
+            nonlink = 0 if is_link else own
+            inner_block = False
+            for child in el:
+                tail = child.tail
+                if tail:
+                    tail_length = len(tail.strip())
+                    total += tail_length
+                    nonlink += tail_length
+                total += full_get(child, 0)
+                if not is_link:
+                    nonlink += plain_get(child, 0)
+                if child in has_block:
+                    inner_block = True
+        else:
+            total, nonlink, inner_block = own, 0 if is_link else own, False
         plain[el] = nonlink
         full[el] = total
-        if el.tag in BLOCK_TAGS and el.tag not in _BREAKS:
+        if tag in _LEAF_CANDIDATES:
             if not inner_block:
                 leaves.append(el)
             has_block.add(el)
@@ -504,15 +517,19 @@ def remove_by_text(
     """
     m = measures or measure(root)
     doomed: set[lxml.html.HtmlElement] = set()
+    # Everything inside a doomed element: one set lookup instead of an ancestor walk
+    # (up to the document root) for every element checked after the first removal.
+    inside: set[lxml.html.HtmlElement] = set()
     for el in root.iter(*LIST_BLOCKS):
-        if el is root or _under(el, doomed):
+        if el is root or el in inside:
             continue
         full = m.full.get(el, 0)
         if not full:
             continue
         kind = None
         if 1 - m.plain[el] / full >= rules.LINK_DENSITY_LIST and m.plain[el] < 200:
-            if len(el.findall(".//a")) >= 2:
+            # At least two links inside.
+            if next(islice(el.iterdescendants("a"), 1, None), None) is not None:
                 kind = "link-dense"
         elif full <= rules.WIDGET_MAX_CHARS:
             # Widgets spread over several small blocks (a reaction bar, a rating table).
@@ -520,9 +537,10 @@ def remove_by_text(
         if kind is not None:
             stats.count(kind)
             doomed.add(el)
+            inside.update(el.iterdescendants())
     leaves: list[tuple[lxml.html.HtmlElement, str]] = []
     for el in m.leaf_blocks:
-        if el is root or _under(el, doomed):
+        if el is root or el in inside:
             continue
         text = normalize_space(_text_content(el))
         if not text:
@@ -535,6 +553,7 @@ def remove_by_text(
         if kind is not None:
             stats.count(kind)
             doomed.add(el)
+            inside.update(el.iterdescendants())
         else:
             leaves.append((el, text))
     for el in _edge_junk(leaves, m) + _link_runs(leaves, m):
@@ -574,10 +593,6 @@ def _is_image(el: lxml.html.HtmlElement) -> bool:
             return False
         el = el[0]
     return False
-
-
-def _under(el: lxml.html.HtmlElement, doomed: set[lxml.html.HtmlElement]) -> bool:
-    return bool(doomed) and any(a in doomed for a in el.iterancestors())
 
 
 def _linked(el: lxml.html.HtmlElement, m: Measures) -> bool:
