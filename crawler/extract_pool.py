@@ -81,20 +81,23 @@ Extracted = tuple[Article, Signature, bytes | None]
 
 
 def default_workers() -> int:
-    """One core fewer than available: the crawl's own process keeps one for Scrapy and
-    the database writes."""
+    """Two, or one on a single core. The crawl's own process (Scrapy, the database
+    writes) spends about as much CPU on a page as a worker, so two workers keep it busy;
+    on two cores the second takes the time the crawl's process leaves idle (2,000-page
+    mirror crawl, benchmarks/crawl.py: 13.5-16.7 s with one worker, 10.6-15.5 s with two).
+    """
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, cores - 1)
+    return max(1, min(cores, 2))
 
 
 class _Worker:
     """One worker process and the pages sent to it, answered in any order."""
 
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        self.process = process
+    def __init__(self, process: subprocess.Popen[bytes] | None) -> None:
+        self.process = process  # the first worker's; the others are its forks
         self.transport: Any = None  # the socket's Twisted connection (twisted.internet.unix)
         self.pending: dict[int, Deferred[Extracted]] = {}
         self.ready = False
@@ -128,14 +131,19 @@ class _Worker:
         for deferred in pending.values():
             deferred.errback(WorkerDied())
 
-    def close(self, timeout: float) -> None:
-        """End of input (the worker exits), then wait for it; kill it if it hangs."""
+    def end_input(self) -> None:
+        """No more pages: the worker exits once it has read what was sent."""
         transport, self.transport = self.transport, None
         sock = getattr(transport, "socket", None)  # gone once the connection is lost
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_WR)
             transport.loseConnection()
+
+    def wait(self, timeout: float) -> None:
+        """Wait for the first worker's process (it reaps its forks); kill it if it hangs."""
+        if self.process is None:
+            return
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -239,26 +247,36 @@ class ExtractionPool:
     def _start(self) -> None:
         from twisted.internet import reactor
 
-        # A fresh interpreter (no fork: the reactor's state and open database connections
-        # stay here), with this process's import path.
+        # A fresh interpreter (no fork of this process: the reactor's state and open
+        # database connections stay here), with this process's import path; it forks the
+        # further workers itself once the extractor is loaded.
         code = (
             f"import sys; sys.path[:] = {sys.path!r}; "
-            "from crawler.extract_worker import main; main()"
+            "from crawler.extract_worker import main; main([int(a) for a in sys.argv[1:]])"
         )
-        for _ in range(self.workers):
-            ours, theirs = socket.socketpair()
-            with ours, theirs:
-                process = subprocess.Popen(
-                    [sys.executable, "-c", code], stdin=theirs.fileno(), stdout=theirs.fileno()
-                )
-                worker = _Worker(process)
+        pairs = [socket.socketpair() for _ in range(self.workers)]
+        try:
+            theirs = [b.fileno() for _, b in pairs]
+            process = subprocess.Popen(
+                [sys.executable, "-c", code, *map(str, theirs)],
+                stdin=subprocess.DEVNULL,
+                pass_fds=theirs,
+            )
+            for n, (ours, _) in enumerate(pairs):
+                worker = _Worker(process if n == 0 else None)
                 worker.transport = reactor.adoptStreamConnection(
                     ours.fileno(), socket.AF_UNIX, _factory(worker)
                 )
-            self.started.append(worker)
+                self.started.append(worker)
+        finally:
+            for ours, their in pairs:
+                ours.close()
+                their.close()
         logger.info("Extracting in %d worker processes from now on", self.workers)
 
     def shutdown(self, timeout: float = 30.0) -> None:
         workers, self.started = self.started, []
+        for worker in workers:  # every input ended first: the first worker waits for its forks
+            worker.end_input()
         for worker in workers:
-            worker.close(timeout)
+            worker.wait(timeout)

@@ -1,8 +1,10 @@
 """Fetch stage -> pipeline: the extraction worker process (its side of crawler/extract_pool.py).
 
-A worker reads tasks from stdin and writes results to stdout, each a pickle framed by
-its length (4 bytes, big-endian). It imports no Scrapy, Twisted or SQLAlchemy. For
-each page it runs `pipeline.extract`, signs the body (MinHash, for story clusters) and
+A worker reads tasks from and writes results to its Unix socket, each a pickle framed by
+its length (4 bytes, big-endian). One process is started for all workers; it imports
+and warms up the extractor, then forks one copy per further worker (which so starts at
+once and shares the loaded models). No Scrapy, Twisted or SQLAlchemy here. For each
+page it runs `pipeline.extract`, signs the body (MinHash, for story clusters) and
 compresses the raw page as storage keeps it, so the crawl's process, which runs the
 reactor and the database writes, does none of that.
 
@@ -12,7 +14,7 @@ reactor and the database writes, does none of that.
             (task id, CRASHED, (message, traceback))
             (READY, OK, None) once, when the extractor is imported and warm
 
-The worker ends at end of input (the crawl closed its stdin, or died).
+A worker ends at end of input (the crawl closed its socket, or died).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import os
 import pickle
 import signal
+import socket
 import sys
 import traceback
 import zlib
@@ -69,8 +72,6 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
 
 def serve(tasks: IO[bytes], results: IO[bytes]) -> None:
     """Answer tasks until end of input."""
-    import pipeline.extract  # noqa: F401  (the models load before READY, not on page one)
-
     results.write(frame((READY, OK, None)))
     results.flush()
     while True:
@@ -84,18 +85,53 @@ def serve(tasks: IO[bytes], results: IO[bytes]) -> None:
         results.flush()
 
 
-def main() -> None:
-    # Ctrl-C goes to the whole process group: the crawl shuts down gracefully and still
-    # needs its workers for the pages in flight; a worker ends when its input does.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Results go to a private copy of stdout; anything a library prints goes to stderr.
-    results = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    # BrokenPipeError: the crawl is gone.
-    with os.fdopen(0, "rb") as tasks, results, contextlib.suppress(BrokenPipeError):
+def _serve_socket(fd: int) -> None:
+    with (
+        socket.socket(fileno=fd) as sock,
+        sock.makefile("rb") as tasks,
+        sock.makefile("wb") as results,
+        contextlib.suppress(BrokenPipeError, ConnectionResetError),  # the crawl is gone
+    ):
         serve(tasks, results)
 
 
+def _warm_up() -> None:
+    """Load what extraction loads lazily (language models...), once for every worker."""
+    from pipeline.extract import extract
+
+    paragraph = "<p>The council approved the new budget for schools and roads on Monday.</p>"
+    page = f"<html><head><title>Warm-up</title></head><body><article>{paragraph * 8}"
+    with contextlib.suppress(Exception):
+        extract((page + "</article></body></html>").encode(), "https://warm-up.invalid/a")
+
+
+def main(fds: list[int]) -> None:
+    """Serve one worker per socket in ``fds``: this process takes the first, after warming
+    up; forked copies take the others (they share the loaded models and start at once)."""
+    # Ctrl-C goes to the whole process group: the crawl shuts down gracefully and still
+    # needs its workers for the pages in flight; a worker ends when its input does.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Anything a library prints goes to stderr.
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    _warm_up()
+    forks = []
+    for fd in fds[1:]:
+        pid = os.fork()
+        if pid == 0:
+            for other in fds:
+                if other != fd:
+                    os.close(other)
+            try:
+                _serve_socket(fd)
+            finally:
+                os._exit(0)
+        forks.append(pid)
+        os.close(fd)
+    _serve_socket(fds[0])
+    for pid in forks:  # reaped, so their CPU time and memory count as this process's children
+        os.waitpid(pid, 0)
+
+
 if __name__ == "__main__":
-    main()
+    main([int(fd) for fd in sys.argv[1:]])

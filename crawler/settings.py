@@ -41,7 +41,8 @@ WARTA_SKIP_STORED = True
 WARTA_REFRESH_WINDOW_HOURS = 6.0
 WARTA_REFETCH_BUDGET = 100
 # Extraction moves to worker processes after this many pages of one crawl (a backfill, not
-# a feed visit; crawler/extract_pool.py); 0 workers = one per core but one, -1 = never.
+# a feed visit; crawler/extract_pool.py), pages going on in process while the workers start
+# (with 0, every page waits for a worker); 0 workers = two (one on a single core), -1 = never.
 WARTA_EXTRACT_POOL_AFTER = 100
 WARTA_EXTRACT_WORKERS = 0
 # Items processed in parallel per response. The news spider yields at most one item per
