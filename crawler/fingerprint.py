@@ -8,6 +8,7 @@ request itself still goes to the URL the site linked.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from scrapy.utils.request import RequestFingerprinter
@@ -17,6 +18,14 @@ from pipeline.urls import canonicalize_url
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+
+
+@lru_cache(maxsize=4096)
+def canonical_url(url: str) -> str:
+    """`pipeline.canonicalize_url`, remembered for the last few thousand URLs: the stored-
+    article filter (crawler/incremental.py) canonicalizes each article request just
+    before the scheduler fingerprints it here."""
+    return canonicalize_url(url)
 
 
 class CanonicalURLFingerprinter:
@@ -31,7 +40,7 @@ class CanonicalURLFingerprinter:
 
     def fingerprint(self, request: Request) -> bytes:
         if request.method == "GET" and not request.body:
-            canonical = canonicalize_url(request.url)
+            canonical = canonical_url(request.url)
             if canonical != request.url:
                 request = request.replace(url=canonical)
         return self._default.fingerprint(request)

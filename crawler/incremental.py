@@ -27,7 +27,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler import stats as st
 from crawler.context import database_url
-from pipeline.urls import canonicalize_url
+from crawler.fingerprint import canonical_url
 from storage.database import Database
 from storage.freshness import StoredDates, stored_dates
 
@@ -220,7 +220,7 @@ class StoredArticleFilter:
         if not requests or self.db is None:
             yield from requests
             return
-        keys = {id(r): canonicalize_url(r.url) for r in requests}
+        keys = {id(r): canonical_url(r.url) for r in requests}
         try:
             with self.db.engine.connect() as conn:
                 stored = stored_dates(conn, list(keys.values()))
