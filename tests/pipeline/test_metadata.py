@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import lxml.etree
 import lxml.html
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline import domfields as dom
 from pipeline.authors import clean_credits, split_credit
 from pipeline.jsonld import Credit
 from pipeline.metadata import Metadata, extract_metadata
@@ -411,3 +413,63 @@ def test_class_words_count_only_inside_the_body() -> None:
     )
     meta = extract_metadata(lxml.html.document_fromstring(html), URL)
     assert meta.authors == ("Body Person",)
+
+
+_BLOCK_TAGS = ("div", "nav", "footer", "article", "aside", "section", "span", "p", "body")
+_BLOCK_CLASSES = (
+    None,
+    "",
+    "comments-area",
+    "sidebar",
+    "left sidebar widget",
+    "sidebar-left",
+    "x\tsidebar\n",
+    "x\u00a0sidebar",
+    "Sidebar",
+    "related-posts",
+    "widget_text",
+    "widget-area",
+    "site-footer",
+    "most-popular",
+    "recommendations",
+    "entry-content",
+)
+_BLOCK_IDS = (None, "", "sidebar", "secondary", "footer", "colophon", "comment-7", "footer2", "x")
+
+
+@st.composite
+def _blocks(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(_BLOCK_TAGS))
+    attrs = ""
+    classes, ident = draw(st.sampled_from(_BLOCK_CLASSES)), draw(st.sampled_from(_BLOCK_IDS))
+    if classes is not None:
+        attrs += f' class="{classes}"'
+    if ident is not None:
+        attrs += f' id="{ident}"'
+    children = draw(st.lists(_blocks(depth + 1), max_size=3)) if depth < 5 else []
+    return f"<{tag}{attrs}>x{''.join(children)}</{tag}>"
+
+
+@given(st.lists(_blocks(), min_size=1, max_size=4))
+def test_not_elsewhere_agrees_with_its_xpath(blocks: list[str]) -> None:
+    tree = page(body="".join(blocks))
+    for element in tree.iter(lxml.etree.Element):
+        assert dom.not_elsewhere(element) == dom.NOT_ELSEWHERE(element), lxml.html.tostring(
+            element
+        )[:200]
+
+
+def test_not_elsewhere_agrees_with_its_xpath_on_every_block_kind() -> None:
+    for tag in _BLOCK_TAGS:
+        for classes in _BLOCK_CLASSES:
+            for ident in _BLOCK_IDS:
+                attrs = "" if classes is None else f' class="{classes}"'
+                attrs += "" if ident is None else f' id="{ident}"'
+                block = f"<{tag}{attrs}><p>x</p></{tag}>"
+                tree = page(body=f"<article><div>{block}</div></article><div>{block}</div>")
+                # <html> and <body> never count, whatever their class or id.
+                root = lxml.html.document_fromstring(
+                    f"<html{attrs}><body{attrs}><div>x</div>{block}</body></html>"
+                )
+                for element in [*tree.iter(lxml.etree.Element), *root.iter(lxml.etree.Element)]:
+                    assert dom.not_elsewhere(element) == dom.NOT_ELSEWHERE(element), block
