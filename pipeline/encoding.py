@@ -57,6 +57,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 # and DEL, and the C1 controls (\xc2 followed by \x80-\x9f).
 _UTF8_CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32)) + b"\x7f"
 _UTF8_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_UTF8_CONTROL_SINGLES = tuple(bytes([byte]) for byte in _UTF8_CONTROL_BYTES)
 # Labels browsers read as windows-1252; Python's latin-1 would turn 0x80-0x9f into controls.
 _WINDOWS_1252_ALIASES = frozenset({"latin_1", "ascii", "iso8859_1", "cp819"})
 # Latin-script single-byte guesses (charset-normalizer often names a DOS code page for
@@ -229,7 +230,8 @@ def _utf8_has_controls(data: bytes, text: str) -> bool:
     ``clean_text`` removes; asked of the bytes, several times cheaper than the regex
     over every character of the text."""
     return (
-        len(data.translate(None, _UTF8_CONTROL_BYTES)) != len(data)
+        # One memchr per control byte: faster than translating the whole page.
+        any(byte in data for byte in _UTF8_CONTROL_SINGLES)
         or _UTF8_C1.search(data) is not None
         or "\ufffd" in text
     )
