@@ -59,14 +59,17 @@ def extract_body(
     if root is None:
         root = tree
     stats = clean.CleanStats()
-    clean.remove_by_markup(root, stats)
+    # Held to the end: the later passes get these nodes' Python objects back (cheaper).
+    walked = clean.remove_by_markup(root, stats)
     clean.remove_title_repeats(root, title)
     clean.wrap_loose_text(root)
     measures = clean.measure(root)
     container, trimmed = select_main(root, measures)
     clean.remove_by_text(container, stats, clean.remeasure_within(measures, container, trimmed))
     blocks = clean.clean_blocks(paragraphs(container))
-    logger.debug("%s: removed %s (valve kept %d)", url, stats.removed, stats.kept)
+    logger.debug(
+        "%s: removed %s (valve kept %d, %d nodes)", url, stats.removed, stats.kept, len(walked)
+    )
     if not blocks:
         return Body(text="", html="")
     if url.startswith(("http://", "https://")):

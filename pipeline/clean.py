@@ -291,12 +291,15 @@ def _is_marker_token(token: str) -> bool:
     return _KEEP_RE.search(token) is not None
 
 
-def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
+def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> list[lxml.html.HtmlElement]:
     """Drop elements whose markup declares boilerplate, unless a safety valve objects.
 
     Two valves: an element holding most of the page's running text is kept whatever its
     class says; and if the removals together would leave almost no running text, none of
     them is applied (the rules misread this site's markup).
+
+    Returns the nodes it looked at: while a caller holds them, lxml hands the same
+    Python objects to later passes instead of building new ones for every node.
     """
     total = _plain_length(root)
     # (element, intent, all its text, its text outside links when it had to be counted)
@@ -305,11 +308,13 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
     # skip_subtree costs twice as much per element. Proxies are unique while referenced,
     # so the node after the subtree is recognised by identity.
     resume: lxml.html.HtmlElement | None = None
+    seen: list[lxml.html.HtmlElement] = []
     for el in root.iter():
         if resume is not None:
             if el is not resume:
                 continue
             resume = None
+        seen.append(el)
         if not isinstance(el.tag, str):
             continue
         intent = markup_intent(el)
@@ -336,10 +341,11 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> None:
             logger.info(
                 "valve: markup rules would leave %d of %d characters; kept", total - removed, total
             )
-            return
+            return seen
     for el, intent, _, _ in doomed:
         stats.count(intent)
         drop(el)
+    return seen
 
 
 def _after_subtree(
@@ -358,7 +364,7 @@ def _after_subtree(
 
 
 def _link_length(el: lxml.html.HtmlElement) -> int:
-    return sum(len(t.strip()) for t in _LINK_TEXT(el))
+    return sum(map(len, map(str.strip, _LINK_TEXT(el))))
 
 
 def _plain_length(el: lxml.html.HtmlElement) -> int:
