@@ -48,19 +48,6 @@ def _xpath(expression: str) -> etree.XPath:
     return etree.XPath(expression.replace("{elsewhere}", _ELSEWHERE))
 
 
-def _test(predicates: str) -> etree.XPath:
-    """A test of one element (from the page's TagIndex) against XPath predicates."""
-    return _xpath(f"boolean(self::*{predicates})")
-
-
-# <h1> elements, in order of trust: //article//h1, //main//h1, a titled h1, any h1 outside
-# the site header.
-HEADINGS = (
-    _test("[ancestor::article][not({elsewhere})]"),
-    _test("[ancestor::main][not({elsewhere})]"),
-    _test("[contains(@class, 'title') or contains(@class, 'headline')]"),
-    _test("[not({elsewhere}) and not(ancestor::header[not(ancestor::article)])]"),
-)
 _XML_SPACE = str.maketrans("\t\n\r", "   ")
 MICRODATA_NAME = _xpath(".//*[@itemprop='name']")
 # The same test as ``not({elsewhere})`` on one element, in Python (``not_elsewhere``).
@@ -81,22 +68,10 @@ CREDIT_TAGS = ("p", "div", "span", "i", "em", "small", "b", "strong", "address",
 # Links to an author page (<a href> containing one of these), tested in Python over the
 # page's links: a third of the cost of the same contains() tests in an XPath.
 AUTHOR_PATHS = ("/author/", "/authors/", "/penulis/", "/profile/")
-# <time datetime> elements that give the publication date, in order of trust.
-PUBLISHED_TIMES = (
-    _test(
-        "[@datetime][contains(@class, 'published') or contains(@class, 'entry-date')"
-        " or contains(@class, 'pubdate') or @pubdate][not({elsewhere})]"
-    ),
-    _test(
-        "[@datetime][not(contains(@class, 'updated') or contains(@class, 'modified'))]"
-        "[not({elsewhere})]"
-    ),
-)
 # Attributes that hold a date on any element (read in the order the element gives them).
 DATA_DATE_ATTRIBUTES = ("data-published", "data-date")
-MODIFIED_TIME = _test(
-    "[@datetime][contains(@class, 'updated') or contains(@class, 'modified')][not({elsewhere})]"
-)
+PUBLISHED_TIME_CLASSES = ("published", "entry-date", "pubdate")
+MODIFIED_TIME_CLASSES = ("updated", "modified")
 
 # Class (and id) words that mark a field's elements, matched as substrings like XPath's
 # contains(). They are looked up in one pass over the page's class/id values (see
@@ -158,6 +133,78 @@ def not_elsewhere(element: lxml.html.HtmlElement) -> bool:
         if tag == "article":
             article_above = True
     return True
+
+
+def _class_contains(element: lxml.html.HtmlElement, words: tuple[str, ...]) -> bool:
+    """XPath's ``contains(@class, w1) or contains(@class, w2)...``."""
+    classes = element.get("class")
+    return classes is not None and any(word in classes for word in words)
+
+
+def _has_ancestor(element: lxml.html.HtmlElement, tag: str) -> bool:
+    return next(element.iterancestors(tag), None) is not None
+
+
+def _in_site_header(element: lxml.html.HtmlElement) -> bool:
+    """Inside a <header> that is not an article's own (XPath ``ancestor::header[not(
+    ancestor::article)]``)."""
+    return any(not _has_ancestor(header, "article") for header in element.iterancestors("header"))
+
+
+def _h1_in_article(element: lxml.html.HtmlElement) -> bool:
+    return _has_ancestor(element, "article") and not_elsewhere(element)
+
+
+def _h1_in_main(element: lxml.html.HtmlElement) -> bool:
+    return _has_ancestor(element, "main") and not_elsewhere(element)
+
+
+def _h1_titled(element: lxml.html.HtmlElement) -> bool:
+    return _class_contains(element, ("title", "headline"))
+
+
+def _h1_outside_site_header(element: lxml.html.HtmlElement) -> bool:
+    return not_elsewhere(element) and not _in_site_header(element)
+
+
+# <h1> elements, in order of trust: //article//h1, //main//h1, a titled h1, any h1 outside
+# the site header (each test in Python: a tenth of the cost of the same XPath on one h1).
+HEADINGS: tuple[Callable[[lxml.html.HtmlElement], bool], ...] = (
+    _h1_in_article,
+    _h1_in_main,
+    _h1_titled,
+    _h1_outside_site_header,
+)
+
+
+def _published_time(element: lxml.html.HtmlElement) -> bool:
+    """A <time datetime> marked as the publication date."""
+    return (
+        element.get("datetime") is not None
+        and (_class_contains(element, PUBLISHED_TIME_CLASSES) or element.get("pubdate") is not None)
+        and not_elsewhere(element)
+    )
+
+
+def _unmarked_time(element: lxml.html.HtmlElement) -> bool:
+    """A <time datetime> not marked as the modification date."""
+    return (
+        element.get("datetime") is not None
+        and not _class_contains(element, MODIFIED_TIME_CLASSES)
+        and not_elsewhere(element)
+    )
+
+
+def _modified_time(element: lxml.html.HtmlElement) -> bool:
+    return (
+        element.get("datetime") is not None
+        and _class_contains(element, MODIFIED_TIME_CLASSES)
+        and not_elsewhere(element)
+    )
+
+
+# <time datetime> elements that give the publication date, in order of trust.
+PUBLISHED_TIMES = (_published_time, _unmarked_time)
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
@@ -330,7 +377,7 @@ class PageDom:
         yield from self.credit_lines()
 
     def modified_dates(self) -> Iterator[str]:
-        values = _time_values(self.tags["time"], MODIFIED_TIME)
+        values = _time_values(self.tags["time"], _modified_time)
         texts = _lazily(lambda: self.classes.matching(MODIFIED_CLASSES, body_only=True))
         yield from _values_then_texts(values, texts)
 
@@ -369,7 +416,9 @@ def _lazily(*sources: Callable[[], Iterable[T]]) -> Iterator[T]:
         yield from source()
 
 
-def _time_values(times: list[lxml.html.HtmlElement], test: etree.XPath) -> Iterator[str]:
+def _time_values(
+    times: list[lxml.html.HtmlElement], test: Callable[[lxml.html.HtmlElement], bool]
+) -> Iterator[str]:
     """The datetime values of the <time> elements that pass ``test`` (lazily)."""
     for element in times:
         if test(element):

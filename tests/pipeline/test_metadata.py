@@ -473,3 +473,68 @@ def test_not_elsewhere_agrees_with_its_xpath_on_every_block_kind() -> None:
                 )
                 for element in [*tree.iter(lxml.etree.Element), *root.iter(lxml.etree.Element)]:
                     assert dom.not_elsewhere(element) == dom.NOT_ELSEWHERE(element), block
+
+
+def _reference_test(predicates: str) -> lxml.etree.XPath:
+    """The XPath form of a DOM test of one element (what the Python tests replaced)."""
+    return dom._xpath(f"boolean(self::*{predicates})")
+
+
+_REFERENCE_HEADINGS = [
+    _reference_test("[ancestor::article][not({elsewhere})]"),
+    _reference_test("[ancestor::main][not({elsewhere})]"),
+    _reference_test("[contains(@class, 'title') or contains(@class, 'headline')]"),
+    _reference_test("[not({elsewhere}) and not(ancestor::header[not(ancestor::article)])]"),
+]
+_REFERENCE_TIMES = [
+    _reference_test(
+        "[@datetime][contains(@class, 'published') or contains(@class, 'entry-date')"
+        " or contains(@class, 'pubdate') or @pubdate][not({elsewhere})]"
+    ),
+    _reference_test(
+        "[@datetime][not(contains(@class, 'updated') or contains(@class, 'modified'))]"
+        "[not({elsewhere})]"
+    ),
+    _reference_test(
+        "[@datetime][contains(@class, 'updated') or contains(@class, 'modified')][not({elsewhere})]"
+    ),
+]
+_CONTEXTS = (
+    "{}",
+    "<article>{}</article>",
+    "<main><div>{}</div></main>",
+    "<header>{}</header>",
+    "<article><header>{}</header></article>",
+    "<header><article>{}</article></header>",
+    "<div class='sidebar'>{}</div>",
+    "<main><nav>{}</nav></main>",
+    "<article><footer>{}</footer></article>",
+    "<footer>{}</footer>",
+)
+
+
+def test_heading_and_time_tests_agree_with_their_xpaths() -> None:
+    h1_attrs = ("", " class='entry-title'", " class='headline big'", " class='Title'")
+    time_attrs = (
+        "",
+        " datetime='2025-03-14'",
+        " datetime=''",
+        " datetime='x' pubdate",
+        " datetime='x' class='entry-date published'",
+        " datetime='x' class='updated'",
+        " datetime='x' class='date modified-at'",
+        " class='published'",
+        " pubdate class='pubdate'",
+    )
+    elements = [f"<h1{attrs}>Heading</h1>" for attrs in h1_attrs]
+    elements += [f"<time{attrs}>Time</time>" for attrs in time_attrs]
+    for context in _CONTEXTS:
+        for element in elements:
+            tree = page(body=context.format(element))
+            for node in tree.iter("h1"):
+                got = [test(node) for test in dom.HEADINGS]
+                assert got == [test(node) for test in _REFERENCE_HEADINGS], (context, element)
+            for node in tree.iter("time"):
+                got = [dom._published_time(node), dom._unmarked_time(node)]
+                got.append(dom._modified_time(node))
+                assert got == [test(node) for test in _REFERENCE_TIMES], (context, element)
