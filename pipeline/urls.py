@@ -91,7 +91,7 @@ def canonicalize_url(url: str) -> str:
         return url
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.netloc:
-        return url.split("#", 1)[0]
+        return url.split("#", 1)[0].strip()  # "0 #x" -> "0", as a second call gives
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     )
