@@ -97,14 +97,14 @@ def select_main(
     for el in measures.leaf_blocks:
         if el.tag not in LEAF_UNIT_TAGS:
             continue
-        start = el.getparent()
         # A childless element's text is its .text: no XPath string() call needed.
-        text = (el.text_content() if len(el) else el.text or "").strip()
+        text = clean.text_content(el).strip()
         length = len(text)
         # Teaser excerpts end with an ellipsis: they do not make their list an article.
         if length < MIN_PARAGRAPH or text.endswith(EXCERPT_ENDINGS):
             continue
-        score = 1 + sum(text.count(c) for c in COMMAS) + min(length / 100, 3)
+        score = 1 + sum(map(text.count, COMMAS)) + min(length / 100, 3)
+        start = el.getparent()
         if start is not None:
             direct[start] = direct.get(start, 0.0) + score
         for damping in DAMPING:
@@ -174,7 +174,7 @@ def _reads_like_paragraph(el: lxml.html.HtmlElement) -> bool:
     """A paragraph of prose: a <p>, or a <div> used as one (no block inside)."""
     if el.tag != "p" and not (el.tag == "div" and not any(c.tag in clean.BLOCK_TAGS for c in el)):
         return False
-    text = clean.normalize_space(el.text_content())
+    text = clean.normalize_space(clean.text_content(el))
     if text.endswith(EXCERPT_ENDINGS):
         return False
     density = clean.link_density(el)

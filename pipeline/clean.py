@@ -50,7 +50,8 @@ _NO_WRAP = frozenset({"pre", "html", "textarea"})
 _MIXED_CONTENT = etree.XPath(
     "descendant-or-self::*[* and (text()[normalize-space()] or "
     "*[contains(' span a b strong em i font small time ', concat(' ', name(), ' '))]"
-    "[normalize-space()])]"
+    "[normalize-space()])]",
+    regexp=False,
 )
 _WRAP_BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
@@ -102,8 +103,12 @@ _TAG_INTENTS: dict[str, str] = {
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # All text of an element without building Python strings per node.
-_TEXT = etree.XPath("normalize-space(.)", smart_strings=False)
-_LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
+# regexp=False: lxml would register the EXSLT regex functions on every call (half the
+# cost of a call on a small element); none of these expressions uses them.
+_TEXT = etree.XPath("normalize-space(.)", smart_strings=False, regexp=False)
+_LINK_TEXT = etree.XPath("descendant-or-self::a//text()", smart_strings=False, regexp=False)
+# el.text_content() (lxml.html's string() XPath), without the regex functions.
+_STRING = etree.XPath("string()", smart_strings=False, regexp=False)
 
 
 @dataclass(slots=True)
@@ -227,10 +232,10 @@ def remeasure_within(
 
 def link_density(el: lxml.html.HtmlElement) -> float:
     """Share of the element's text that sits inside links."""
-    text = normalize_space(el.text_content())
+    text = normalize_space(_STRING(el))
     if not text:
         return 0.0
-    linked = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
+    linked = sum(len(normalize_space(_STRING(a))) for a in el.iter("a"))
     return min(1.0, linked / len(text))
 
 
@@ -539,7 +544,7 @@ def remove_by_text(
                 kind = "link-dense"
         elif full <= rules.WIDGET_MAX_CHARS:
             # Widgets spread over several small blocks (a reaction bar, a rating table).
-            kind = widget_text(normalize_space(_text_content(el)))
+            kind = widget_text(normalize_space(text_content(el)))
         if kind is not None:
             stats.count(kind)
             doomed.add(el)
@@ -548,7 +553,7 @@ def remove_by_text(
     for el in m.leaf_blocks:
         if el is root or el in inside:
             continue
-        text = normalize_space(_text_content(el))
+        text = normalize_space(text_content(el))
         if not text:
             continue
         kind = widget_text(text)
@@ -570,9 +575,10 @@ def remove_by_text(
             drop(el)
 
 
-def _text_content(el: lxml.html.HtmlElement) -> str:
-    """``el.text_content()``; a childless element's text is its .text (no XPath call)."""
-    return el.text_content() if len(el) else el.text or ""
+def text_content(el: lxml.html.HtmlElement) -> str:
+    """``el.text_content()``, cheaper: a childless element's text is its .text (no XPath
+    call), and the XPath call does not register lxml's regex functions."""
+    return _STRING(el) if len(el) else el.text or ""
 
 
 def is_caption(el: lxml.html.HtmlElement, text: str) -> bool:
@@ -664,7 +670,7 @@ def remove_title_repeats(root: lxml.html.HtmlElement, title: str | None) -> None
         if len(el) > 1:  # a title repeat is bare text, or text in one inline element
             continue
         # A childless element's text is its .text: no XPath string() call needed.
-        raw = el.text_content() if len(el) else el.text or ""
+        raw = _STRING(el) if len(el) else el.text or ""
         # Cheap length test first: most elements cannot be the title.
         if not size / 3 <= len(raw) <= size * 3 + 40:
             continue
