@@ -1,7 +1,8 @@
 """Fetch stage -> pipeline: extraction in worker processes once a crawl is big enough to pay.
 
-`ExtractPipeline` (crawler/pipelines.py) hands pages to an `ExtractionPool` after the
-first `WARTA_EXTRACT_POOL_AFTER` pages of a crawl: while workers parse and clean pages,
+`ExtractPipeline` (crawler/pipelines.py) hands pages to an `ExtractionPool` once a crawl
+has fetched or scheduled more than `WARTA_EXTRACT_POOL_AFTER` article pages (the workers
+then start while the pages download): while workers parse and clean pages,
 the reactor keeps downloading and the store pipeline keeps writing, so a backfill uses
 every core, and the usual scheduled crawl of a feed never starts a worker. Scrapy's
 scraper slot limit (`SCRAPER_SLOT_MAX_ACTIVE_SIZE`) bounds how many pages wait for a
@@ -209,11 +210,20 @@ class ExtractionPool:
     def take(self) -> bool:
         """Count one page; True when it should go to a worker (started here, when due)."""
         self.seen += 1
-        if self.broken or self.seen <= self.after:
+        if self.broken:
             return False
         if not self.started:
-            self._start()
+            if self.seen <= self.after:
+                return False
+            self.start()
         return self.after == 0 or any(w.ready for w in self.started if w.alive)
+
+    def foresee(self, scheduled: int) -> None:
+        """``scheduled`` article pages are on their way: start the workers now when that
+        is more than ``after`` (a sitemap of a backfill), so they are warm when the pages
+        come."""
+        if scheduled > self.after and not self.started and not self.broken:
+            self.start()
 
     async def extract(self, item: FetchedPage) -> Extracted:
         """Extract and sign ``item`` in a worker; raises what `pipeline.extract` raises
@@ -244,7 +254,7 @@ class ExtractionPool:
             self.broken = True
             return (*extract_page(item), None)
 
-    def _start(self) -> None:
+    def start(self) -> None:
         from twisted.internet import reactor
 
         # A fresh interpreter (no fork of this process: the reactor's state and open

@@ -12,14 +12,17 @@ import re
 from collections.abc import Coroutine
 from typing import Any, NoReturn
 
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler import stats as st
 from crawler.context import database_url
 from crawler.extract_pool import Extracted, ExtractionPool, extract_page
+from crawler.incremental import ARTICLE_CALLBACK
 from crawler.items import ArticleHints, FetchedPage
 
 # Submodule imports: under pytest, tests/pipeline and tests/storage can shadow the packages.
@@ -36,17 +39,38 @@ STORE_ERROR_REASON = "store_error"
 class ExtractPipeline:
     """Turn a fetched page into a record; a page that cannot be extracted is counted and dropped.
 
-    After the first WARTA_EXTRACT_POOL_AFTER pages of a crawl, pages are extracted in
-    worker processes (crawler/extract_pool.py) while downloads and writes go on.
+    Once a crawl has fetched or scheduled more than WARTA_EXTRACT_POOL_AFTER article pages,
+    pages are extracted in worker processes (crawler/extract_pool.py) while downloads and
+    writes go on.
     """
 
     def __init__(self, crawler: Crawler, pool: ExtractionPool | None = None) -> None:
         self.crawler = crawler
         self.pool = pool
+        self.scheduled = 0  # article requests scheduled, until the workers start
+        self.foreseeing = pool is not None
+        if pool is not None:
+            crawler.signals.connect(self._request_scheduled, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler, ExtractionPool.from_settings(crawler.settings))
+
+    def _request_scheduled(self, request: Request) -> None:
+        pool = self.pool
+        if not self.foreseeing or pool is None:
+            return
+        if getattr(request.callback, "__name__", "") != ARTICLE_CALLBACK:
+            return
+        self.scheduled += 1
+        pool.foresee(self.scheduled)
+        if pool.started or pool.broken:
+            # Disconnected later, not from inside the signal's own loop over its receivers.
+            self.foreseeing = False
+            call_later(0, self._stop_foreseeing)
+
+    def _stop_foreseeing(self) -> None:
+        self.crawler.signals.disconnect(self._request_scheduled, signal=signals.request_scheduled)
 
     def close_spider(self) -> None:
         if self.pool is not None:

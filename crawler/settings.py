@@ -40,9 +40,10 @@ WARTA_CONDITIONAL_REQUESTS = True
 WARTA_SKIP_STORED = True
 WARTA_REFRESH_WINDOW_HOURS = 6.0
 WARTA_REFETCH_BUDGET = 100
-# Extraction moves to worker processes after this many pages of one crawl (a backfill, not
-# a feed visit; crawler/extract_pool.py), pages going on in process while the workers start
-# (with 0, every page waits for a worker); 0 workers = two (one on a single core), -1 = never.
+# Extraction moves to worker processes once one crawl has fetched or scheduled more than
+# this many article pages (a backfill, not a feed visit; crawler/extract_pool.py), pages
+# going on in process while the workers start (with 0, every page waits for a worker);
+# 0 workers = two (one on a single core), -1 = never.
 WARTA_EXTRACT_POOL_AFTER = 100
 WARTA_EXTRACT_WORKERS = 0
 # Items processed in parallel per response. The news spider yields at most one item per
