@@ -41,7 +41,7 @@ _ELSEWHERE = (
 CREDIT_WORDS = ("by", "oleh", "written by", "posted by", "penulis", "ditulis oleh")
 # A text that opens with a credit word after any whitespace (regex \s is what lstrip()
 # strips): matched on the element's text as it is, without copying it first.
-_CREDIT_LINE = re.compile(rf"\s*(?:{'|'.join(CREDIT_WORDS)})\b", re.IGNORECASE)
+_CREDIT_LINE = re.compile(rf"\s*+(?:{'|'.join(CREDIT_WORDS)})\b", re.IGNORECASE)
 
 
 def _xpath(expression: str) -> etree.XPath:
