@@ -12,7 +12,9 @@ in-process extraction for the rest of the crawl.
 Workers (crawler/extract_worker.py) are plain processes on a Unix socket that the
 reactor reads and writes like any connection: no threads in the crawl's process (a
 `ProcessPoolExecutor`'s feeder threads took the GIL from the reactor and let the worker
-run dry), and every page sent is queued at its worker, which never waits for the next.
+run dry), and a few pages are queued at each worker (`WINDOW`), which so never waits for
+the next; the rest wait as they are, not as copies in socket buffers, and go to whichever
+worker answers first.
 While the workers start (imports, language models: about a second), pages are still
 extracted in process, unless `WARTA_EXTRACT_POOL_AFTER` is 0 (then every page goes to a
 worker).
@@ -31,6 +33,7 @@ import pickle
 import socket
 import subprocess
 import sys
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from crawler import extract_worker as wire
@@ -46,6 +49,9 @@ if TYPE_CHECKING:  # workers import no Scrapy or Twisted (~30 MB RSS)
     from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
+
+# Pages sent to one worker and not answered yet (about 4 ms of work each).
+WINDOW = 8
 
 
 class ExtractorCrashed(Exception):
@@ -97,28 +103,27 @@ def default_workers() -> int:
 class _Worker:
     """One worker process and the pages sent to it, answered in any order."""
 
-    def __init__(self, process: subprocess.Popen[bytes] | None) -> None:
+    def __init__(self, pool: ExtractionPool, process: subprocess.Popen[bytes] | None) -> None:
+        self.pool = pool
         self.process = process  # the first worker's; the others are its forks
         self.transport: Any = None  # the socket's Twisted connection (twisted.internet.unix)
         self.pending: dict[int, Deferred[Extracted]] = {}
         self.ready = False
         self.alive = True
 
-    def send(self, task_id: int, task: tuple[Any, ...]) -> Deferred[Extracted]:
-        from twisted.internet.defer import Deferred
-
+    def send(self, task_id: int, task: tuple[Any, ...], deferred: Deferred[Extracted]) -> None:
         assert self.transport is not None
-        deferred: Deferred[Extracted] = Deferred()
         self.pending[task_id] = deferred
         self.transport.write(wire.frame((task_id, *task)))
-        return deferred
 
     def received(self, message: tuple[Any, ...]) -> None:
         task_id, status, payload = message
         if task_id == wire.READY:
             self.ready = True
+            self.pool.dispatch()
             return
         deferred = self.pending.pop(task_id)
+        self.pool.dispatch()  # the next page goes out before this one is stored
         if status == wire.OK:
             deferred.callback(payload)
         elif status == wire.FAILED:
@@ -131,6 +136,7 @@ class _Worker:
         pending, self.pending = self.pending, {}
         for deferred in pending.values():
             deferred.errback(WorkerDied())
+        self.pool.worker_lost()
 
     def end_input(self) -> None:
         """No more pages: the worker exits once it has read what was sent."""
@@ -198,6 +204,7 @@ class ExtractionPool:
         self.started: list[_Worker] = []
         self.broken = False
         self.next_id = 0
+        self.waiting: deque[tuple[int, tuple[Any, ...], Deferred[Extracted]]] = deque()
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExtractionPool | None:
@@ -229,11 +236,10 @@ class ExtractionPool:
         """Extract and sign ``item`` in a worker; raises what `pipeline.extract` raises
         (`ExtractorCrashed` for an unexpected error)."""
         from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.defer import Deferred
 
-        alive = [w for w in self.started if w.alive]
-        if self.broken or not alive:
+        if self.broken or not any(w.alive for w in self.started):
             return (*extract_page(item), None)
-        worker = min(alive, key=lambda w: (not w.ready, len(w.pending)))
         self.next_id += 1
         task = (
             item.body,
@@ -243,8 +249,11 @@ class ExtractionPool:
             tuple(item.remove_selectors),
             item.content_type,
         )
+        deferred: Deferred[Extracted] = Deferred()
+        self.waiting.append((self.next_id, task, deferred))
+        self.dispatch()
         try:
-            return await maybe_deferred_to_future(worker.send(self.next_id, task))
+            return await maybe_deferred_to_future(deferred)
         except ExtractorCrashed as exc:
             logger.error("Extractor bug on %s, in a worker:\n%s", item.url, exc.args[-1])
             raise
@@ -253,6 +262,23 @@ class ExtractionPool:
                 logger.warning("An extraction worker died; extracting in process from now on")
             self.broken = True
             return (*extract_page(item), None)
+
+    def dispatch(self) -> None:
+        """Send waiting pages to workers with room (ready ones first): each worker has at
+        most WINDOW pages sent, so it never waits for the next while the others wait here,
+        as FetchedPages, not as copies in a socket buffer."""
+        while self.waiting:
+            open_ = [w for w in self.started if w.alive and len(w.pending) < WINDOW]
+            if not open_:
+                return
+            worker = min(open_, key=lambda w: (not w.ready, len(w.pending)))
+            worker.send(*self.waiting.popleft())
+
+    def worker_lost(self) -> None:
+        """A worker ended: pages not yet sent are extracted in process (as are its own)."""
+        waiting, self.waiting = self.waiting, deque()
+        for _, _, deferred in waiting:
+            deferred.errback(WorkerDied())
 
     def start(self) -> None:
         from twisted.internet import reactor
@@ -273,7 +299,7 @@ class ExtractionPool:
                 pass_fds=theirs,
             )
             for n, (ours, _) in enumerate(pairs):
-                worker = _Worker(process if n == 0 else None)
+                worker = _Worker(self, process if n == 0 else None)
                 worker.transport = reactor.adoptStreamConnection(
                     ours.fileno(), socket.AF_UNIX, _factory(worker)
                 )
