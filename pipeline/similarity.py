@@ -41,6 +41,9 @@ MIN_FILLED_SLOTS = 32
 _WORD = re.compile(r"\w+", re.UNICODE)
 # On ASCII, bytes ``\w`` matches what str ``\w`` does, and lower() is casefold().
 _ASCII_WORD = re.compile(rb"\w+")
+# A word character beyond ASCII. Without one, a text's words are ASCII and its other
+# characters (curly quotes, dashes) only separate them, in UTF-8 bytes as well.
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
 # Characters whose casefold adds or drops a word character ("İ" -> "i" + a combining dot,
 # not ``\w``): with none of these in a text, casefolding it whole and then splitting it
 # into words gives the casefolded words. A superset of the exact list (which a test
@@ -89,6 +92,8 @@ def _word_bytes(text: str) -> list[bytes]:
     """The casefolded words of ``text`` as UTF-8 (``[b""]`` when there are none)."""
     if text.isascii():
         return _ASCII_WORD.findall(text.encode("ascii").lower()) or [b""]
+    if _NON_ASCII_WORD_CHAR.search(text) is None:
+        return _ASCII_WORD.findall(text.encode("utf-8", "surrogatepass").lower()) or [b""]
     if CASEFOLD_SPLITS.search(text) is None:
         words = _WORD.findall(text.casefold())
     else:

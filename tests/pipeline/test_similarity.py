@@ -45,6 +45,7 @@ def _reference(text: str) -> Signature:
         "snake_case and digits 2025 and 3.14",
         "İstanbul'da Straße ǅemal ΐ ᾷ ǰ ﬁnance ﬃ",  # casefold adds or drops word characters
         "Berita terkini: café naïve — “kutipan” 2025",
+        "He said “No—it’s FINE…” 2025 – «ok» ½ ² Ⅻ",  # words ASCII, punctuation not
         "lone \ud800 surrogate and \udfff another one",
         "ΣΊΣΥΦΟΣ ΚΑΙ ΟΔΥΣΣΕΑΣ τελικό σίγμα",
         "中文文本 没有 空格 日本語のテキスト",
@@ -59,6 +60,14 @@ def test_signature_matches_on_random_unicode_text() -> None:
     rng = random.Random(7)
     # Letters, digits, marks, punctuation and the characters whose casefold splits words.
     alphabet = "aZ9_ \n.,-'éßİΣσςﬁǅ\u0345\u0390\u1e96\u1fb6\u0307\u00a0中ー"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        assert signature(text) == _reference(text), repr(text)
+
+
+def test_signature_matches_on_random_text_with_ascii_words() -> None:
+    rng = random.Random(11)
+    alphabet = "aZ9_ \n.,-'’“”—…«»½²\u00a0\u2003\ud800"
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
         assert signature(text) == _reference(text), repr(text)
