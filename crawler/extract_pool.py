@@ -52,6 +52,10 @@ logger = logging.getLogger(__name__)
 
 # Pages sent to one worker and not answered yet (about 4 ms of work each).
 WINDOW = 8
+# Send buffer of each end of a worker's socket (the kernel caps it at net.core.wmem_max):
+# a whole window of ~85 KB pages waits in the kernel, not in Twisted's buffer, so a
+# worker never waits for the reactor to write its next page, nor to read its answers.
+SOCKET_BUFFER = 1 << 20
 
 
 class ExtractorCrashed(Exception):
@@ -291,6 +295,9 @@ class ExtractionPool:
             "from crawler.extract_worker import main; main([int(a) for a in sys.argv[1:]])"
         )
         pairs = [socket.socketpair() for _ in range(self.workers)]
+        for pair in pairs:
+            for end in pair:  # a window of pages, and of answers, in the kernel's buffer
+                end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_BUFFER)
         try:
             theirs = [b.fileno() for _, b in pairs]
             process = subprocess.Popen(
