@@ -32,6 +32,9 @@ from typing import IO, Any
 HEADER = 4
 READY = -1
 OK, FAILED, CRASHED = 0, 1, 2
+# Scheduling priority of the workers, relative to the crawl's process (2,000-page mirror
+# crawl, three interleaved pairs on 2 cores: 8.65/9.04/8.48 s at 0, 8.42/8.58/8.06 s at 5).
+NICENESS = 5
 # storage/upsert.py's level for raw pages (any zlib stream decompresses the same way).
 ZLIB_LEVEL = 3
 
@@ -111,6 +114,10 @@ def main(fds: list[int]) -> None:
     # Ctrl-C goes to the whole process group: the crawl shuts down gracefully and still
     # needs its workers for the pages in flight; a worker ends when its input does.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Below the crawl's own process, which feeds every worker: when the cores are all
+    # busy, the reactor runs first and the workers take what it leaves.
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(NICENESS)
     # Anything a library prints goes to stderr.
     os.dup2(2, 1)
     sys.stdout = sys.stderr
