@@ -56,18 +56,18 @@ def test_signature_matches_the_plain_definition(text: str) -> None:
     assert signature(text) == _reference(text)
 
 
-def test_signature_matches_on_random_unicode_text() -> None:
-    rng = random.Random(7)
-    # Letters, digits, marks, punctuation and the characters whose casefold splits words.
-    alphabet = "aZ9_ \n.,-'éßİΣσςﬁǅ\u0345\u0390\u1e96\u1fb6\u0307\u00a0中ー"
-    for _ in range(300):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
-        assert signature(text) == _reference(text), repr(text)
-
-
-def test_signature_matches_on_random_text_with_ascii_words() -> None:
-    rng = random.Random(11)
-    alphabet = "aZ9_ \n.,-'’“”—…«»½²\u00a0\u2003\ud800"
+@pytest.mark.parametrize(
+    ("seed", "alphabet"),
+    [
+        # Letters, digits, marks, punctuation and the characters whose casefold splits words.
+        (7, "aZ9_ \n.,-'éßİΣσςﬁǅ\u0345\u0390\u1e96\u1fb6\u0307\u00a0中ー"),
+        # ASCII words among non-word characters (the byte path), and a lone surrogate.
+        (11, "aZ9_ \n.,-'’“”—…«»½²\u00a0\u2003\ud800"),
+    ],
+    ids=["unicode", "ascii-words"],
+)
+def test_signature_matches_on_random_text(seed: int, alphabet: str) -> None:
+    rng = random.Random(seed)
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
         assert signature(text) == _reference(text), repr(text)

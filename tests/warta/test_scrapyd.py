@@ -134,13 +134,17 @@ def egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def deploy_egg(egg: Path, nodes: list[Node], folder: Path) -> None:
-    """``scrapyd-deploy -a`` of the egg to every node, as docs/deploy.md shows."""
+def deploy_egg(
+    egg: Path, nodes: list[Node], folder: Path, auth: tuple[str, str] | None = None
+) -> None:
+    """``scrapyd-deploy -a`` of the egg to every node, as docs/deploy.md shows (with
+    ``auth``, the credentials go in each deploy target)."""
     folder.mkdir()
+    credentials = f"username = {auth[0]}\npassword = {auth[1]}\n" if auth else ""
     (folder / "scrapy.cfg").write_text(
         "[settings]\ndefault = crawler.settings\n\n"
         + "\n".join(
-            f"[deploy:node{i}]\nurl = {node.url}/\nproject = {PROJECT}\n"
+            f"[deploy:node{i}]\nurl = {public_url(node.url)}/\nproject = {PROJECT}\n" + credentials
             for i, node in enumerate(nodes, 1)
         )
     )
@@ -475,18 +479,7 @@ def test_a_node_behind_basic_auth_is_deployed_to_and_asked_with_the_credentials_
     try:
         wait_for(f"scrapyd at {public_url(node.url)}", partial(node_answers, node), timeout=30)
         # The documented deploy: the credentials in the deploy target of scrapy.cfg.
-        (tmp_path / "scrapy.cfg").write_text(
-            "[settings]\ndefault = crawler.settings\n\n"
-            f"[deploy:node]\nurl = {public_url(node.url)}/\nproject = {PROJECT}\n"
-            f"username = {user}\npassword = {secret}\n"
-        )
-        deploy = subprocess.run(
-            [str(BIN / "scrapyd-deploy"), "node", "--egg", str(egg), "--version", "1"],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-        )
-        assert deploy.returncode == 0, deploy.stderr + deploy.stdout
+        deploy_egg(egg, [node], tmp_path / "deploy", auth=(user, secret))
 
         env = {"WARTA_DATABASE_URL": sqlite_url}
         runner = CliRunner()
