@@ -255,6 +255,17 @@ def settled(scheduler: Scheduler, names: list[str]) -> bool:
     return all(f"Crawl of {name} finished (" in log for name in names)
 
 
+def settle_and_stop(scheduler: Scheduler, names: list[str], timeout: float) -> None:
+    """Wait until the scheduler has settled a run of every source, then stop it."""
+    wait_for(
+        f"the scheduler to settle a run of each of {names}",
+        lambda: settled(scheduler, names),
+        timeout=timeout,
+        context=scheduler.log,
+    )
+    scheduler.stop()
+
+
 def assert_every_article_once(database: Database, demo_url: str, names: list[str]) -> None:
     from pipeline import canonicalize_url
     from warta.demo import article_urls
@@ -333,13 +344,7 @@ def test_two_nodes_share_the_sources_and_store_every_article_once(
     scheduler = Scheduler(tmp_path, env, "--max-parallel", "3", "--poll", "0.5")
     schedulers.append(scheduler)
     with Database.open(database_url) as database:
-        wait_for(
-            "the scheduler to settle a finished run of every source",
-            lambda: settled(scheduler, names),
-            timeout=75,
-            context=scheduler.log,
-        )
-        scheduler.stop()
+        settle_and_stop(scheduler, names, timeout=75)
         assert scheduler.proc.returncode == 0, scheduler.log()
         runs = [r for name in names for r in database.list_runs(source=name)]
         assert len(runs) == len(names), [r.to_dict() for r in runs]
@@ -543,13 +548,7 @@ def test_a_restarted_scheduler_adopts_a_job_still_queued_on_its_node_and_settles
 
         second = Scheduler(tmp_path, env, "--poll", "0.5", "--max-parallel", "2")
         schedulers.append(second)
-        wait_for(
-            "the second scheduler to settle both adopted crawls",
-            lambda: settled(second, names),
-            timeout=120,
-            context=second.log,
-        )
-        second.stop()
+        settle_and_stop(second, names, timeout=120)
         log = second.log()
         assert log.count("adopted, not started again") == 2, log
         assert "dispatched to" not in log, "an adopted source was crawled a second time"
