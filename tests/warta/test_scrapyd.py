@@ -105,6 +105,15 @@ def start_node(folder: Path, auth: tuple[str, str] | None = None, max_proc: int 
     return Node(f"http://{credentials}127.0.0.1:{port}", folder, proc)
 
 
+def stop_node(node: Node) -> None:
+    node.proc.send_signal(signal.SIGTERM)
+    try:
+        node.proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        node.proc.kill()
+        node.proc.wait()
+
+
 def node_answers(node: Node) -> bool:
     if node.proc.poll() is not None:
         pytest.fail(f"scrapyd exited: {(node.folder / 'scrapyd.out').read_text()}")
@@ -169,13 +178,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, egg: Path) -> Iterator[list[
         yield started
     finally:
         for node in started:
-            node.proc.send_signal(signal.SIGTERM)
-        for node in started:
-            try:
-                node.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                node.proc.kill()
-                node.proc.wait()
+            stop_node(node)
 
 
 class Scheduler:
@@ -464,15 +467,6 @@ def test_schedule_list_names_an_unreachable_node_of_the_sources_file(
 
 
 # -- a node behind basic auth ----------------------------------------------------------------
-
-
-def stop_node(node: Node) -> None:
-    node.proc.send_signal(signal.SIGTERM)
-    try:
-        node.proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        node.proc.kill()
-        node.proc.wait()
 
 
 @pytest.mark.slow
