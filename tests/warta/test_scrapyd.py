@@ -105,13 +105,21 @@ def start_node(folder: Path, auth: tuple[str, str] | None = None, max_proc: int 
     return Node(f"http://{credentials}127.0.0.1:{port}", folder, proc)
 
 
-def stop_node(node: Node) -> None:
-    node.proc.send_signal(signal.SIGTERM)
+def terminate(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """SIGTERM, then SIGKILL after ``timeout``; True when the process stopped by itself."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
     try:
-        node.proc.wait(timeout=15)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        node.proc.kill()
-        node.proc.wait()
+        proc.kill()
+        proc.wait()
+        return False
+    return True
+
+
+def stop_node(node: Node) -> None:
+    terminate(node.proc, 15)
 
 
 def node_answers(node: Node) -> bool:
@@ -205,13 +213,7 @@ class Scheduler:
         return True
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if not terminate(self.proc, 30):
             pytest.fail(f"scheduler did not stop:\n{self.log()}")
 
 
