@@ -18,9 +18,9 @@ class PageRecord:
     """One fetched and extracted page, ready to be upserted.
 
     ``signature``: the MinHash of ``article.text`` when the extractor's process already
-    computed it (storage signs the body itself otherwise). ``compressed_html``: a zlib
-    stream of ``raw_html`` when the extractor's process already made it (storage
-    compresses the page itself otherwise).
+    computed it (storage signs the body itself otherwise). ``compressed_html``: a zstd
+    frame (or zlib stream) of ``raw_html`` when the extractor's process already made it
+    (storage compresses the page itself otherwise).
     """
 
     article: Article

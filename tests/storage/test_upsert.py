@@ -10,10 +10,16 @@ import zlib
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from storage.database import Database
 from storage.records import PageRecord
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 MakeRecord = Callable[..., PageRecord]
 
@@ -104,9 +110,10 @@ def test_raw_html_is_stored_compressed_and_round_trips(db: Database, record: Mak
     assert page.html == raw
     assert page.url == record(1).article.url
     with db.engine.connect() as conn:
-        stored = conn.execute(sa.text("SELECT html FROM raw_pages")).scalar_one()
-    assert len(stored) < len(raw) / 10
-    assert zlib.decompress(stored) == raw
+        stored = conn.execute(sa.text("SELECT html, compression FROM raw_pages")).one()
+    assert len(stored.html) < len(raw) / 10
+    # A standard zstd frame: any zstd tool reads the raw pages, not only warta.
+    assert stored.compression == "zstd" and zstd.decompress(stored.html) == raw
 
     newer = b"<html><body><p>re-rendered</p></body></html>"
     db.store_batch([record(1, raw_html=newer, fetched_at=article.fetched_at + timedelta(1))])
@@ -115,19 +122,44 @@ def test_raw_html_is_stored_compressed_and_round_trips(db: Database, record: Mak
     assert _raw_row_count(db, "raw_pages") == 1
 
 
+@pytest.mark.parametrize(
+    ("codec", "compress"),
+    [
+        ("zstd", lambda raw: zstd.compress(raw, level=19)),
+        ("zlib", lambda raw: zlib.compress(raw, 9)),
+    ],
+)
 def test_a_page_compressed_by_the_extractor_is_stored_as_given(
-    db: Database, record: MakeRecord
+    db: Database, record: MakeRecord, codec: str, compress: Callable[[bytes], bytes]
 ) -> None:
     raw = b"<html><body>" + b"<p>worker</p>" * 300 + b"</body></html>"
-    compressed = zlib.compress(raw, 9)  # any zlib stream: the crawler's workers make one
+    compressed = compress(raw)  # any level: the crawler's workers make one
     db.store_batch([dataclasses.replace(record(1, raw_html=raw), compressed_html=compressed)])
     article = db.get_article(record(1).article.canonical_url)
     assert article is not None
     page = db.get_raw_page(article.id)
     assert page is not None and page.html == raw
     with db.engine.connect() as conn:
-        row = conn.execute(sa.text("SELECT html, size FROM raw_pages")).one()
+        row = conn.execute(sa.text("SELECT html, size, compression FROM raw_pages")).one()
     assert bytes(row.html) == compressed and row.size == len(raw)
+    assert row.compression == codec
+
+
+def test_pages_stored_as_zlib_by_earlier_versions_are_still_read(
+    db: Database, record: MakeRecord
+) -> None:
+    raw = b"<html><body>" + b"<p>kept since 2025</p>" * 200 + b"</body></html>"
+    db.store_batch([record(1, raw_html=raw)])
+    with db.engine.begin() as conn:  # how warta before zstd wrote every raw page
+        conn.execute(
+            sa.text("UPDATE raw_pages SET compression = 'zlib', html = :html"),
+            {"html": zlib.compress(raw, 3)},
+        )
+    article = db.get_article(record(1).article.canonical_url)
+    assert article is not None
+    page = db.get_raw_page(article.id)
+    assert page is not None and page.html == raw
+    assert [p.html for p in db.iter_raw_pages()] == [raw]  # what `warta reprocess` reads
 
 
 def test_a_bad_row_fails_alone(db: Database, record: MakeRecord) -> None:
