@@ -6,6 +6,8 @@ The extractor would turn them into mojibake "articles"; this check rejects them 
 
 from __future__ import annotations
 
+import numpy as np
+
 SAMPLE_BYTES = 64 * 1024
 # Magic numbers of formats that are never an HTML page.
 BINARY_MAGIC = (
@@ -37,10 +39,21 @@ def binary_reason(body: bytes) -> str | None:
     for magic in BINARY_MAGIC:
         if sample.startswith(magic):
             return f"binary data ({magic!r} signature)"
-    nuls = sample.count(0)
+    nuls = _occurrences(sample, 0)
     if nuls > MAX_NUL_RATIO * len(sample):
         return f"binary data ({nuls} NUL bytes in the first {len(sample)})"
+    # Bytes below 0x20 and DEL are at least the control bytes (tab, LF, FF and CR among
+    # them are not): one vectorised count clears an ordinary page, and only a page near
+    # the limit pays for the exact count, which is byte by byte (~0.07 ms a page).
+    below_space = int(np.count_nonzero(np.frombuffer(sample, np.uint8) < 0x20))
+    if below_space + _occurrences(sample, 0x7F) <= MAX_CONTROL_RATIO * len(sample):
+        return None
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     if controls > MAX_CONTROL_RATIO * len(sample):
         return f"binary data ({controls} control bytes in the first {len(sample)})"
     return None
+
+
+def _occurrences(sample: bytes, byte: int) -> int:
+    # find() is a memchr; count() walks byte by byte, so only a hit pays for it.
+    return sample.count(byte) if sample.find(byte) != -1 else 0
