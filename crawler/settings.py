@@ -124,6 +124,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Just outside RedirectMiddleware (600): loops and non-http targets become errors.
     "crawler.guards.RedirectGuardMiddleware": 610,
     "crawler.guards.MetaRefreshGuardMiddleware": 585,
+    # Scrapy's, without decoding every whole page to find no refresh in it (crawler/guards.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.guards.PrescreenedMetaRefreshMiddleware": 580,
     # Engine side of retry/redirect: counts each final response once, per source.
     "crawler.middlewares.SourcePagesMiddleware": 120,
 }

@@ -135,6 +135,11 @@ def test_retry_after_accepts_seconds_and_http_dates(
         (b"\x1f\x8b\x08\x00" + bytes(50), True),
         (b"<html>" + b"\x00" * 10 + b"x" * 2000, True),
         (b"<p>hi</p>" + bytes(range(1, 9)) * 200, True),
+        # Tabs, LF, FF and CR are text, however many; the 5% control limit is exclusive.
+        (b"<p>" + b"\t\n\x0c\r" * 500 + b"x" * 100, False),
+        (b"\x01" * 5 + b"x" * 95, False),
+        (b"\x01" * 6 + b"x" * 94, True),
+        (b"\t" * 50 + b"\x7f" * 6 + b"x" * 44, True),
     ],
 )
 def test_binary_bodies_are_told_from_pages(body: bytes, binary: bool) -> None:
