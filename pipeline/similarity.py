@@ -22,8 +22,9 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -39,8 +40,14 @@ NEAR_DUPLICATE = 0.8
 MIN_FILLED_SLOTS = 32
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# On ASCII, bytes ``\w`` matches what str ``\w`` does, and lower() is casefold().
-_ASCII_WORD = re.compile(rb"\w+")
+# On ASCII, bytes ``\w`` ([A-Za-z0-9_]) matches what str ``\w`` does, and lower() is
+# casefold(). Every other byte (UTF-8 of non-ASCII characters too) becomes a space, so
+# one translate() and split() give the lowercased ``\w`` runs, without a regex.
+_ASCII_WORD_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_LOWER_WORDS = bytes(byte if byte in _ASCII_WORD_BYTES else 0x20 for byte in range(256)).translate(
+    bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+)
+_ASCII_BYTES = bytes(range(128))
 # A word character beyond ASCII. Without one, a text's words are ASCII and its other
 # characters (curly quotes, dashes) only separate them, in UTF-8 bytes as well.
 _NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
@@ -50,6 +57,7 @@ _NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
 # recomputes from the running Python's Unicode tables).
 CASEFOLD_SPLITS = re.compile("[\u0130\u01f0\u0345\u0390\u03b0\u1e96-\u1e99\u1f50-\u1ff7]")
 _BLAKE2B = hashlib.blake2b
+_EMPTY_STATE = _BLAKE2B(digest_size=8)
 _LOW_BITS = np.uint64(SLOTS - 1)
 _PACK = struct.Struct(f"<{SLOTS}Q")
 _SLOT_BITS = SLOTS.bit_length() - 1
@@ -91,9 +99,14 @@ def _hash64(value: str) -> int:
 def _word_bytes(text: str) -> list[bytes]:
     """The casefolded words of ``text`` as UTF-8 (``[b""]`` when there are none)."""
     if text.isascii():
-        return _ASCII_WORD.findall(text.encode("ascii").lower()) or [b""]
-    if _NON_ASCII_WORD_CHAR.search(text) is None:
-        return _ASCII_WORD.findall(text.encode("utf-8", "surrogatepass").lower()) or [b""]
+        return text.encode("ascii").translate(_LOWER_WORDS).split() or [b""]
+    data = text.encode("utf-8", "surrogatepass")
+    # The non-ASCII characters alone (ASCII bytes are never part of a longer sequence),
+    # usually a few quotes and dashes: looking for a word character among them is cheaper
+    # than reading the whole text.
+    others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    if _NON_ASCII_WORD_CHAR.search(others) is None:
+        return data.translate(_LOWER_WORDS).split() or [b""]
     if CASEFOLD_SPLITS.search(text) is None:
         words = _WORD.findall(text.casefold())
     else:
@@ -113,12 +126,14 @@ def signature(text: str) -> Signature:
     if words == [b""]:
         return Signature((EMPTY,) * SLOTS)
     if len(words) <= SHINGLE_WORDS:
-        runs: Iterable[bytes] = (b" ".join(words),)
+        runs: Sequence[bytes] = (b" ".join(words),)
     else:
         runs = list(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
-    hashes = np.frombuffer(
-        b"".join([_BLAKE2B(run, digest_size=8).digest() for run in runs]), dtype="<u8"
-    )
+    # Copies of one empty 8-byte blake2b state, fed and read by C-level map() loops: the
+    # same digests as blake2b(run, digest_size=8), for a quarter fewer instructions.
+    states = list(map(_BLAKE2B.copy, repeat(_EMPTY_STATE, len(runs))))
+    list(map(_BLAKE2B.update, states, runs))
+    hashes = np.frombuffer(b"".join(map(_BLAKE2B.digest, states)), dtype="<u8")
     slots = np.full(SLOTS, EMPTY, dtype=np.uint64)
     np.minimum.at(slots, hashes & _LOW_BITS, hashes >> np.uint64(_SLOT_BITS))
     return Signature(tuple(slots.tolist()))
