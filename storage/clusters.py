@@ -41,6 +41,26 @@ CLUSTERS: sa.Table = StoryClusterRow.__table__  # type: ignore[assignment]
 _IN_CHUNK = 500
 _BODY_COLUMNS = (ARTICLES.c.id, ARTICLES.c.text, ARTICLES.c.content_hash, ARTICLES.c.cluster_id)
 
+# Statements run for every batch are built once: building one (and its cache key) costs
+# more than running it. Their IN lists are expanding parameters named "values".
+_VALUES: sa.BindParameter[Any] = sa.bindparam("values", expanding=True)
+_WRITTEN_BODIES = sa.select(ARTICLES.c.canonical_url, *_BODY_COLUMNS).where(
+    ARTICLES.c.canonical_url.in_(_VALUES)
+)
+_BODIES = sa.select(*_BODY_COLUMNS).where(ARTICLES.c.id.in_(_VALUES))
+_SAME_BODY = sa.select(ARTICLES.c.id, ARTICLES.c.content_hash).where(
+    ARTICLES.c.content_hash.in_(_VALUES)
+)
+_HOLDERS = (
+    sa.select(BANDS.c.bucket, BANDS.c.article_id, SIGNATURES.c.minhash)
+    .join(SIGNATURES, SIGNATURES.c.article_id == BANDS.c.article_id)
+    .where(BANDS.c.bucket.in_(_VALUES))
+)
+_DELETE_BANDS = sa.delete(BANDS).where(BANDS.c.article_id.in_(_VALUES))
+_DELETE_SIGNATURES = sa.delete(SIGNATURES).where(SIGNATURES.c.article_id.in_(_VALUES))
+_INSERT_SIGNATURES = sa.insert(SIGNATURES)
+_INSERT_BANDS = sa.insert(BANDS)
+
 
 @dataclass(slots=True)
 class _Body:
@@ -63,10 +83,9 @@ def link_written(
             written.setdefault(clean_text(r.article.canonical_url), []).append(r)
     if not written:
         return
-    cols = (ARTICLES.c.canonical_url, *_BODY_COLUMNS)
     bodies = []
     for chunk in _chunks(sorted(written)):
-        for row in conn.execute(sa.select(*cols).where(ARTICLES.c.canonical_url.in_(chunk))):
+        for row in conn.execute(_WRITTEN_BODIES, {"values": chunk}):
             bodies.append(_body(row, _signed(written[row.canonical_url], row.text)))
     _link(conn, sorted(bodies, key=lambda b: b.id))
 
@@ -84,8 +103,7 @@ def link_articles(conn: Connection, article_ids: Iterable[int]) -> None:
     order = list(dict.fromkeys(article_ids))
     found = {}
     for chunk in _chunks(order):
-        query = sa.select(*_BODY_COLUMNS).where(ARTICLES.c.id.in_(chunk))
-        found.update({row.id: _body(row, None) for row in conn.execute(query)})
+        found.update({row.id: _body(row, None) for row in conn.execute(_BODIES, {"values": chunk})})
     _link(conn, [found[i] for i in order if i in found])
 
 
@@ -116,9 +134,11 @@ def _link(conn: Connection, bodies: Sequence[_Body]) -> None:
     for body in bodies:
         related = same_body.get(body.content_hash, set()) - {body.id}
         compared: set[int] = set()
-        for _, bucket in body.keys:
-            compared.update(o for o in holders.get(bucket, ()) if o not in signed)
-            compared.update(new_holders.get(bucket, ()))
+        for _, bucket in body.keys:  # most buckets are nobody else's
+            if bucket in holders:
+                compared.update(o for o in holders[bucket] if o not in signed)
+            if bucket in new_holders:
+                compared.update(new_holders[bucket])
         compared.discard(body.id)
         related.update(
             other
@@ -143,10 +163,7 @@ def _same_body(conn: Connection, hashes: set[str]) -> dict[str, set[int]]:
     """Every stored article per content hash (the batch's own included)."""
     found: dict[str, set[int]] = {}
     for chunk in _chunks(sorted(hashes)):
-        query = sa.select(ARTICLES.c.id, ARTICLES.c.content_hash).where(
-            ARTICLES.c.content_hash.in_(chunk)
-        )
-        for article_id, content_hash in conn.execute(query):
+        for article_id, content_hash in conn.execute(_SAME_BODY, {"values": chunk}):
             found.setdefault(content_hash, set()).add(article_id)
     return found
 
@@ -159,12 +176,7 @@ def _bucket_holders(
     holders: dict[int, list[int]] = {}
     stored: dict[int, Signature] = {}
     for chunk in _chunks(sorted(buckets)):
-        query = (
-            sa.select(BANDS.c.bucket, BANDS.c.article_id, SIGNATURES.c.minhash)
-            .join(SIGNATURES, SIGNATURES.c.article_id == BANDS.c.article_id)
-            .where(BANDS.c.bucket.in_(chunk))
-        )
-        for bucket, article_id, minhash in conn.execute(query):
+        for bucket, article_id, minhash in conn.execute(_HOLDERS, {"values": chunk}):
             holders.setdefault(bucket, []).append(article_id)
             if article_id not in stored:
                 stored[article_id] = Signature.from_bytes(minhash)
@@ -174,10 +186,10 @@ def _bucket_holders(
 def _store_signatures(conn: Connection, bodies: Sequence[_Body], now: datetime) -> None:
     ids = sorted(b.id for b in bodies)
     for chunk in _chunks(ids):
-        conn.execute(sa.delete(BANDS).where(BANDS.c.article_id.in_(chunk)))
-        conn.execute(sa.delete(SIGNATURES).where(SIGNATURES.c.article_id.in_(chunk)))
+        conn.execute(_DELETE_BANDS, {"values": chunk})
+        conn.execute(_DELETE_SIGNATURES, {"values": chunk})
     conn.execute(
-        sa.insert(SIGNATURES),
+        _INSERT_SIGNATURES,
         [{"article_id": b.id, "minhash": b.sig.to_bytes(), "computed_at": now} for b in bodies],
     )
     bands = [
@@ -186,7 +198,7 @@ def _store_signatures(conn: Connection, bodies: Sequence[_Body], now: datetime) 
         for band, bucket in b.keys
     ]
     if bands:
-        conn.execute(sa.insert(BANDS), bands)
+        conn.execute(_INSERT_BANDS, bands)
 
 
 def _place(
