@@ -147,4 +147,8 @@ SPIDER_MIDDLEWARES = {
 
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,
+    # Freezes the start-up heap and collects less often while the engine runs.
+    "crawler.garbage.FreezeStartupHeap": 0,
 }
+# False: leave Python's garbage collector as it is during crawls (crawler/garbage.py).
+WARTA_GC_FREEZE = True
