@@ -67,47 +67,6 @@ _CONTENT_COLUMNS = (
     "reading_time_minutes",
     "content_hash",
 )
-# Columns read back from an article about to be written (its previous body is kept as a
-# revision when the new one differs).
-_LOCKED_COLUMNS = (
-    ARTICLES.c.id,
-    ARTICLES.c.canonical_url,
-    ARTICLES.c.content_hash,
-    ARTICLES.c.version,
-    ARTICLES.c.title,
-    ARTICLES.c.text,
-    ARTICLES.c.fetched_at,
-)
-
-# Statements run for every batch are built once: building one (and its cache key) costs
-# more than running it.
-_LOCK_EXISTING = (
-    sa.select(*_LOCKED_COLUMNS)
-    .where(ARTICLES.c.canonical_url.in_(sa.bindparam("keys", expanding=True)))
-    .order_by(ARTICLES.c.canonical_url)
-    .with_for_update()
-)
-_TOUCH = (
-    sa.update(ARTICLES)
-    .where(ARTICLES.c.id == sa.bindparam("b_id"))
-    .values(fetched_at=sa.bindparam("fetched_at"))
-)
-_INSERT_REVISIONS = sa.insert(REVISIONS)
-_REWRITE = (
-    sa.update(ARTICLES)
-    .where(ARTICLES.c.id == sa.bindparam("b_id"))
-    .values(
-        {c: sa.bindparam(c) for c in (*_CONTENT_COLUMNS, "version", "fetched_at", "updated_at")}
-    )
-)
-_INSERT_NEW: dict[str, Any] = {
-    "postgresql": postgresql.insert(ARTICLES)
-    .on_conflict_do_nothing(index_elements=["canonical_url"])
-    .returning(ARTICLES.c.canonical_url, ARTICLES.c.id),
-    "sqlite": sqlite.insert(ARTICLES)
-    .on_conflict_do_nothing(index_elements=["canonical_url"])
-    .returning(ARTICLES.c.canonical_url, ARTICLES.c.id),
-}
 
 
 def compress_html(raw: bytes) -> bytes:
@@ -232,20 +191,47 @@ def _write_round(
         )
         changed.append(values)
 
+    b_id: sa.BindParameter[int] = sa.bindparam("b_id")
     if touched:
-        conn.execute(_TOUCH, touched)
+        conn.execute(
+            sa.update(ARTICLES)
+            .where(ARTICLES.c.id == b_id)
+            .values(fetched_at=sa.bindparam("fetched_at")),
+            touched,
+        )
     if old_bodies:
-        conn.execute(_INSERT_REVISIONS, old_bodies)
+        conn.execute(sa.insert(REVISIONS), old_bodies)
     if changed:
-        conn.execute(_REWRITE, changed)
+        columns = (*_CONTENT_COLUMNS, "version", "fetched_at", "updated_at")
+        conn.execute(
+            sa.update(ARTICLES)
+            .where(ARTICLES.c.id == b_id)
+            .values({c: sa.bindparam(c) for c in columns}),
+            changed,
+        )
     _upsert_raw_pages(conn, [(article_ids[k], records[i]) for k, i in by_key.items()])
 
 
 def _lock_existing(conn: Connection, keys: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
+    cols = (
+        ARTICLES.c.id,
+        ARTICLES.c.canonical_url,
+        ARTICLES.c.content_hash,
+        ARTICLES.c.version,
+        ARTICLES.c.title,
+        ARTICLES.c.text,
+        ARTICLES.c.fetched_at,
+    )
     for start in range(0, len(keys), _IN_CHUNK):
         chunk = keys[start : start + _IN_CHUNK]
-        for row in conn.execute(_LOCK_EXISTING, {"keys": chunk}).all():
+        query = (
+            sa.select(*cols)
+            .where(ARTICLES.c.canonical_url.in_(chunk))
+            .order_by(ARTICLES.c.canonical_url)
+            .with_for_update()
+        )
+        for row in conn.execute(query).all():
             found[row.canonical_url] = row
     return found
 
@@ -275,9 +261,11 @@ def _insert_new(conn: Connection, items: list[tuple[str, PageRecord]]) -> dict[s
             updated_at=now,
         )
         rows.append(values)
-    stmt = _INSERT_NEW.get(conn.dialect.name)
-    if stmt is None:
-        raise NotImplementedError(f"warta does not support the {conn.dialect.name} backend")
+    stmt = (
+        _dialect_insert(conn, ARTICLES)
+        .on_conflict_do_nothing(index_elements=["canonical_url"])
+        .returning(ARTICLES.c.canonical_url, ARTICLES.c.id)
+    )
     return {row.canonical_url: row.id for row in conn.execute(stmt, rows)}
 
 
