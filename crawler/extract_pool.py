@@ -15,9 +15,11 @@ reactor reads and writes like any connection: no threads in the crawl's process 
 run dry), and a few pages are queued at each worker (`WINDOW`), which so never waits for
 the next; the rest wait as they are, not as copies in socket buffers, and go to whichever
 worker answers first.
-While the workers start (imports, language models: about a second), pages are still
-extracted in process, unless `WARTA_EXTRACT_POOL_AFTER` is 0 (then every page goes to a
-worker).
+While the workers start (imports, language models: a second or two), pages are still
+extracted in process if this process has extracted pages already (a crawl that grew past
+`WARTA_EXTRACT_POOL_AFTER` pages); workers started for a backfill before the first page
+(or with `WARTA_EXTRACT_POOL_AFTER` = 0) are waited for: loading the extractor here as
+well cost the crawl's process more CPU than the wait saved (2,000-page mirror crawl).
 
 The body's MinHash signature (for story clusters, storage/clusters.py) is computed
 where the page is extracted, in a worker or in process alike, and a worker also
@@ -207,6 +209,9 @@ class ExtractionPool:
         self.seen = 0
         self.started: list[_Worker] = []
         self.broken = False
+        # Started for a backfill before this process extracted a page: pages wait for
+        # the workers rather than load the extractor here too.
+        self.foreseen = False
         self.next_id = 0
         self.waiting: deque[tuple[int, tuple[Any, ...], Deferred[Extracted]]] = deque()
 
@@ -227,13 +232,14 @@ class ExtractionPool:
             if self.seen <= self.after:
                 return False
             self.start()
-        return self.after == 0 or any(w.ready for w in self.started if w.alive)
+        return self.after == 0 or self.foreseen or any(w.ready for w in self.started if w.alive)
 
     def foresee(self, scheduled: int) -> None:
         """``scheduled`` article pages are on their way: start the workers now when that
         is more than ``after`` (a sitemap of a backfill), so they are warm when the pages
         come."""
         if scheduled > self.after and not self.started and not self.broken:
+            self.foreseen = self.seen == 0
             self.start()
 
     async def extract(self, item: FetchedPage) -> Extracted:

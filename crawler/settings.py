@@ -47,8 +47,9 @@ WARTA_SKIP_STORED = True
 WARTA_REFRESH_WINDOW_HOURS = 6.0
 WARTA_REFETCH_BUDGET = 100
 # Extraction moves to worker processes once one crawl has fetched or scheduled more than
-# this many article pages (a backfill, not a feed visit; crawler/extract_pool.py), pages
-# going on in process while the workers start (with 0, every page waits for a worker);
+# this many article pages (a backfill, not a feed visit; crawler/extract_pool.py). Pages of
+# a crawl that grew past it go on in process while the workers start; those of a backfill
+# scheduled before its first page (and every page with 0) wait for a worker.
 # 0 workers = two (one on a single core), -1 = never.
 WARTA_EXTRACT_POOL_AFTER = 100
 WARTA_EXTRACT_WORKERS = 0

@@ -137,3 +137,67 @@ def test_a_dead_worker_loses_no_page() -> None:
         "take": False,
     }, done.stderr
     assert "An extraction worker died" in done.stderr
+
+
+# Run in a child process: its own asyncio reactor, as in a crawl.
+_WARM_UP = """
+import asyncio, json, sys
+from datetime import UTC, datetime
+from twisted.internet import asyncioreactor
+asyncioreactor.install()
+from twisted.internet import defer, reactor
+from crawler.extract_pool import ExtractionPool
+from crawler.items import FetchedPage
+
+PAGE = (
+    "<html><head><title>Pool test</title></head><body><article><h1>Pool test</h1>"
+    + "<p>A paragraph long enough to be the body of a news article, page {n}.</p>" * 12
+    + "</article></body></html>"
+)
+
+def page(n):
+    return FetchedPage(url=f"https://news.example/a/{n}", source="s",
+                       body=PAGE.format(n=n).encode(), fetched_at=datetime.now(UTC))
+
+async def main():
+    backfill = ExtractionPool(workers=1, after=5)
+    backfill.foresee(6)  # a sitemap listed more pages than `after` before any page came
+    waits = backfill.take()
+    first = await backfill.extract(page(1))
+    backfill.shutdown()
+    grown = ExtractionPool(workers=1, after=2)
+    takes = [grown.take() for _ in range(3)]  # the third page starts the workers
+    grown.shutdown()
+    json.dump({"waits": waits, "in_worker": first[2] is not None,
+               "url": first[0].canonical_url, "grown": takes}, sys.stdout)
+
+def run():
+    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
+    d.addErrback(lambda f: f.printTraceback(file=sys.stdout))
+    d.addBoth(lambda _: reactor.stop())
+
+reactor.callWhenRunning(run)
+reactor.run()
+"""
+
+
+def test_a_backfill_waits_for_the_workers_and_a_grown_crawl_does_not() -> None:
+    """Workers started for a backfill before its first page get every page (this process
+    does not load the extractor as well); a crawl that grew past `after` pages goes on
+    extracting in process while its workers start."""
+    import json
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _WARM_UP], cwd=repo, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {
+        "waits": True,
+        "in_worker": True,
+        "url": "https://news.example/a/1",
+        "grown": [False, False, False],
+    }, done.stderr
