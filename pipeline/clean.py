@@ -309,34 +309,26 @@ def remove_by_markup(root: lxml.html.HtmlElement, stats: CleanStats) -> list[lxm
     total = _plain_length(root)
     # (element, intent, all its text, its text outside links when it had to be counted)
     doomed: list[tuple[lxml.html.HtmlElement, str, int, int | None]] = []
-    # A plain iter() with the subtree of a doomed element skipped by hand: iterwalk's
-    # skip_subtree costs twice as much per element. Proxies are unique while referenced,
-    # so the node after the subtree is recognised by identity.
-    resume: lxml.html.HtmlElement | None = None
+    # Document order (iter()'s), stepping over a doomed element's subtree instead of
+    # walking through it: on widget-heavy pages most nodes sit in doomed subtrees.
     seen: list[lxml.html.HtmlElement] = []
-    for el in root.iter():
-        if resume is not None:
-            if el is not resume:
-                continue
-            resume = None
+    el: lxml.html.HtmlElement | None = root
+    while el is not None:
         seen.append(el)
-        if not isinstance(el.tag, str):
-            continue
-        intent = markup_intent(el)
-        if intent is None:
-            continue
-        # The text outside links is at most all the text: counting the links (the dear
-        # part) is needed only when all the text could trip a valve.
-        text = len(_TEXT(el))
-        size = text - _link_length(el) if total and text > VALVE_SHARE * total else None
-        if size is not None and size > VALVE_SHARE * total:
-            stats.kept += 1
-            logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
-            continue
-        doomed.append((el, intent, text, size))
-        resume = _after_subtree(el, root)
-        if resume is None:
-            break
+        intent = markup_intent(el) if isinstance(el.tag, str) else None
+        if intent is not None:
+            # The text outside links is at most all the text: counting the links (the
+            # dear part) is needed only when all the text could trip a valve.
+            text = len(_TEXT(el))
+            size = text - _link_length(el) if total and text > VALVE_SHARE * total else None
+            if size is not None and size > VALVE_SHARE * total:
+                stats.kept += 1
+                logger.debug("valve kept <%s class=%r> (%s)", el.tag, el.get("class"), intent)
+            else:
+                doomed.append((el, intent, text, size))
+                el = _after_subtree(el, root)
+                continue
+        el = el[0] if len(el) else _after_subtree(el, root)
     removed = _all_removed(doomed, total)
     if removed is not None:
         stats.kept += len(doomed)
