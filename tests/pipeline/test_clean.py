@@ -334,3 +334,19 @@ def test_factored_alternation_leaves_patterns_with_top_level_branches_whole() ->
     rx = re.compile(factored_alternation(["ab|cd", "ax", "a?z", r"\dq"]))
     assert rx.search("cd") and rx.search("ax") and rx.search("z") and rx.search("7q")
     assert not rx.search("ad") and not rx.search("a")
+
+
+def test_link_lists_longer_than_the_article_are_still_removed() -> None:
+    # Together the widgets hold far more text than the article, but it is all link text:
+    # the article keeps its running text, so the all-removals valve must not trip.
+    links = "".join(
+        f'<li><a href="/s{i}">Another headline number {i} from the site</a></li>' for i in range(20)
+    )
+    body = fragment(
+        f'<p>{PROSE}</p><ul class="related-posts">{links}</ul>'
+        f'<ul class="popular-posts">{links}</ul><div class="share-links">{links}</div>'
+    )
+    stats = clean.CleanStats()
+    clean.remove_by_markup(body, stats)
+    assert text_of(body) == PROSE
+    assert stats.kept == 0 and sum(stats.removed.values()) == 3
