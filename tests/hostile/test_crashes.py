@@ -79,7 +79,14 @@ def test_pause_with_sigint_and_resume_from_the_job_directory_fetches_each_page_o
     config = tmp_path / "sources.toml"
     config.write_text(feed_source("news", hostile.base_url, *paths))
     jobdir = tmp_path / "job"
-    settings = {"JOBDIR": str(jobdir), "CONCURRENT_REQUESTS": "2", "WARTA_STORE_BATCH_SIZE": "4"}
+    settings = {
+        "JOBDIR": str(jobdir),
+        "CONCURRENT_REQUESTS": "2",
+        "WARTA_STORE_BATCH_SIZE": "4",
+        # Not the harness's 2 s: on a loaded machine a 0.5 s page could time out, and its
+        # retry is a second fetch that has nothing to do with pausing.
+        "DOWNLOAD_TIMEOUT": "30",
+    }
 
     proc = start_crawl(config, db_url, settings=settings)
     wait_for(lambda: sum(hostile.fetched(p) for p in paths) >= 4, what="four pages fetched")
