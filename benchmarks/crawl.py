@@ -1,6 +1,6 @@
 """Benchmark (crawl): warta's full crawl against Scrapy's own ceiling, on a local mirror.
 
-Usage: python benchmarks/crawl.py [--pages 5000] [--workers 2] [--no-postgres] [--keep DIR]
+Usage: python benchmarks/crawl.py [--pages 5000] [--rounds 3] [--workers 2] [--no-postgres] [--keep DIR]
 
 In one run, over the same mirror (benchmarks/mirror.py) served on 127.0.0.1 by nginx
 when it is on PATH, else by a threaded Python static server in its own process:
@@ -19,10 +19,15 @@ when it is on PATH, else by a threaded Python static server in its own process:
 Every crawl runs in a child process; CPU time and peak RSS come from wait4() (the peak is
 the largest single process of the tree, not a sum); warta's crawls also report their main
 process and extraction workers apart. Throughput is article pages per wall-clock second
-of the child, start-up included. Crawls use the same settings for bare and warta: 16
+of the child, start-up included. The bare spider and warta's SQLite crawl run in
+``--rounds`` alternating pairs (default 3), and the ratio is the median of the pairs'
+ratios: this 2-core machine's speed drifts by 10-25% between minutes, and a single pair
+measured the same code anywhere from x0.53 to x0.68. Crawls use the same settings for bare
+and warta: 16
 concurrent requests, no AutoThrottle, robots.txt on; the bare spider runs once more with
 warta's CONCURRENT_ITEMS, a Scrapy setting any spider may use.
-The last line is machine-readable:
+The last line is machine-readable (R, P and B: medians over the rounds; S: the fewest
+articles any round stored):
     ratio_to_bare=R pages_per_s=P bare_pages_per_s=B peak_rss_mb=M stored=S served=N
 """
 
@@ -35,6 +40,7 @@ import os
 import pstats
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -479,6 +485,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--no-small", action="store_true", help="skip the 1,000-page crawl")
     parser.add_argument("--profile-sample", type=int, default=150)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="alternating rounds of the bare spider and warta's SQLite crawl (medians)",
+    )
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     args = parser.parse_args(argv)
 
@@ -543,6 +555,26 @@ def main(argv: list[str] | None = None) -> int:
             )
             phases.append(sqlite_phase)
             stored = sqlite_run["stored"]
+
+            # More alternating rounds of the two crawls the ratio compares: a 2-core VM's
+            # speed drifts by 10-25% from one minute to the next, and one pair can land on
+            # either side of a drift. Each round crawls into a fresh database.
+            rounds = [(bare, sqlite_phase, stored)]
+            for n in range(2, args.rounds + 1):
+                log.mark()
+                child = run_child(bare_cmd(f"{base}/sitemap.xml", bare_stats), work, f"bare-{n}")
+                requests, fetched, _ = log.since_mark()
+                items_n = int(json.loads(bare_stats.read_text()).get("item_scraped_count", 0))
+                bare_n = Phase(f"bare Scrapy, round {n}", child, fetched, items_n, requests)
+                round_url = f"sqlite:///{work / f'warta-round-{n}.db'}"
+                for stale in work.glob(f"warta-round-{n}.db*"):
+                    stale.unlink()
+                warta_n, run_n = crawl_phase(
+                    f"warta crawl sqlite, round {n}", config, round_url, args.pages, log, work
+                )
+                rounds.append((bare_n, warta_n, run_n["stored"]))
+                for stale in work.glob(f"warta-round-{n}.db*"):
+                    stale.unlink()
 
             # The same crawl with extraction kept on the reactor thread (no worker pool).
             inline_url = f"sqlite:///{work / 'warta-inline.db'}"
@@ -647,14 +679,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  warta crawl, whole process: {sqlite_phase.cpu_ms_per_page:.2f} ms CPU/page")
         for stage, ms in stage_profile(root, base, args.profile_sample, work)[:10]:
             print(f"  {stage:<52} {ms:7.2f} ms/page")
-        ratio = sqlite_phase.pages_per_s / bare.pages_per_s if bare.pages_per_s else 0.0
+        print()
+        print(f"alternating rounds (bare spider, then warta's SQLite crawl; {len(rounds)}):")
+        ratios = []
+        for n, (bare_n, warta_n, stored_n) in enumerate(rounds, 1):
+            ratios.append(warta_n.pages_per_s / bare_n.pages_per_s if bare_n.pages_per_s else 0.0)
+            print(
+                f"  round {n}: bare {bare_n.pages_per_s:6.1f} pages/s, warta "
+                f"{warta_n.pages_per_s:6.1f} pages/s ({warta_n.cpu_ms_per_page:.2f} ms CPU/page), "
+                f"ratio {ratios[-1]:.3f}, stored {stored_n} of {served}"
+            )
+        ratio = statistics.median(ratios)
+        warta_pages_per_s = statistics.median(w.pages_per_s for _, w, _ in rounds)
+        bare_pages_per_s = statistics.median(b.pages_per_s for b, _, _ in rounds)
+        stored = min(s for _, _, s in rounds)  # every round must store every article
+        print(
+            f"  median: bare {bare_pages_per_s:.1f} pages/s, warta {warta_pages_per_s:.1f} "
+            f"pages/s, ratio {ratio:.3f} (median of the rounds' ratios)"
+        )
         tuned_ratio = sqlite_phase.pages_per_s / tuned.pages_per_s if tuned.pages_per_s else 0.0
         print(f"ratio to the bare spider with CONCURRENT_ITEMS={items}: {tuned_ratio:.3f}")
-        peak = max(p.child.peak_rss_mb for p in phases if p.name.startswith("warta crawl"))
+        crawls = [p for p in phases if p.name.startswith("warta crawl")] + [w for _, w, _ in rounds]
+        peak = max(p.child.peak_rss_mb for p in crawls)
         print()
         print(
-            f"ratio_to_bare={ratio:.3f} pages_per_s={sqlite_phase.pages_per_s:.1f} "
-            f"bare_pages_per_s={bare.pages_per_s:.1f} peak_rss_mb={peak:.0f} "
+            f"ratio_to_bare={ratio:.3f} pages_per_s={warta_pages_per_s:.1f} "
+            f"bare_pages_per_s={bare_pages_per_s:.1f} peak_rss_mb={peak:.0f} "
             f"stored={stored} served={served}"
         )
     finally:
