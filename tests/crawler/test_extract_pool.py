@@ -67,8 +67,9 @@ def _extract_errors(runs: list[dict[str, Any]]) -> int:
     return sum(int((r["stats"] or {}).get("errors/extract", 0)) for r in runs)
 
 
-# Run in a child process: its own asyncio reactor, as in a crawl.
-_DYING_WORKER = """
+# Child processes: each has its own asyncio reactor, as in a crawl, runs its ``main()``
+# and prints a JSON line.
+_CHILD_HEAD = """
 import asyncio, json, sys
 from datetime import UTC, datetime
 from twisted.internet import asyncioreactor
@@ -87,6 +88,35 @@ def page(n):
     return FetchedPage(url=f"https://news.example/a/{n}", source="s",
                        body=PAGE.format(n=n).encode(), fetched_at=datetime.now(UTC))
 
+"""
+_CHILD_TAIL = """
+def run():
+    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
+    d.addErrback(lambda f: f.printTraceback(file=sys.stdout))
+    d.addBoth(lambda _: reactor.stop())
+
+reactor.callWhenRunning(run)
+reactor.run()
+"""
+
+
+def _run_child(main: str) -> dict[str, Any]:
+    import json
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    script = _CHILD_HEAD + main + _CHILD_TAIL
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["stderr"] = done.stderr
+    return result
+
+
+_DYING_WORKER = """
 async def main():
     pool = ExtractionPool(workers=1, after=0)
     assert pool.take()
@@ -101,33 +131,14 @@ async def main():
                "second": second[0].canonical_url, "third": after[0].canonical_url,
                "broken": pool.broken, "take": pool.take()}, sys.stdout)
 
-def run():
-    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
-    d.addErrback(lambda f: f.printTraceback(file=sys.stdout))
-    d.addBoth(lambda _: reactor.stop())
-
-reactor.callWhenRunning(run)
-reactor.run()
 """
 
 
 def test_a_dead_worker_loses_no_page() -> None:
     """A worker killed with pages in flight: those pages and every later one are extracted
     in process, and the pool is never used again."""
-    import json
-    import subprocess
-    import sys
-
-    repo = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", _DYING_WORKER],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _run_child(_DYING_WORKER)
+    stderr = result.pop("stderr")
     assert result == {
         "first": "https://news.example/a/1",
         "compressed": True,
@@ -135,30 +146,11 @@ def test_a_dead_worker_loses_no_page() -> None:
         "third": "https://news.example/a/3",
         "broken": True,
         "take": False,
-    }, done.stderr
-    assert "An extraction worker died" in done.stderr
+    }, stderr
+    assert "An extraction worker died" in stderr
 
 
-# Run in a child process: its own asyncio reactor, as in a crawl.
 _WARM_UP = """
-import asyncio, json, sys
-from datetime import UTC, datetime
-from twisted.internet import asyncioreactor
-asyncioreactor.install()
-from twisted.internet import defer, reactor
-from crawler.extract_pool import ExtractionPool
-from crawler.items import FetchedPage
-
-PAGE = (
-    "<html><head><title>Pool test</title></head><body><article><h1>Pool test</h1>"
-    + "<p>A paragraph long enough to be the body of a news article, page {n}.</p>" * 12
-    + "</article></body></html>"
-)
-
-def page(n):
-    return FetchedPage(url=f"https://news.example/a/{n}", source="s",
-                       body=PAGE.format(n=n).encode(), fetched_at=datetime.now(UTC))
-
 async def main():
     backfill = ExtractionPool(workers=1, after=5)
     backfill.foresee(6)  # a sitemap listed more pages than `after` before any page came
@@ -171,13 +163,6 @@ async def main():
     json.dump({"waits": waits, "in_worker": first[2] is not None,
                "url": first[0].canonical_url, "grown": takes}, sys.stdout)
 
-def run():
-    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
-    d.addErrback(lambda f: f.printTraceback(file=sys.stdout))
-    d.addBoth(lambda _: reactor.stop())
-
-reactor.callWhenRunning(run)
-reactor.run()
 """
 
 
@@ -185,19 +170,11 @@ def test_a_backfill_waits_for_the_workers_and_a_grown_crawl_does_not() -> None:
     """Workers started for a backfill before its first page get every page (this process
     does not load the extractor as well); a crawl that grew past `after` pages goes on
     extracting in process while its workers start."""
-    import json
-    import subprocess
-    import sys
-
-    repo = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", _WARM_UP], cwd=repo, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _run_child(_WARM_UP)
+    stderr = result.pop("stderr")
     assert result == {
         "waits": True,
         "in_worker": True,
         "url": "https://news.example/a/1",
         "grown": [False, False, False],
-    }, done.stderr
+    }, stderr
