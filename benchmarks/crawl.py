@@ -1,6 +1,7 @@
 """Benchmark (crawl): warta's full crawl against Scrapy's own ceiling, on a local mirror.
 
-Usage: python benchmarks/crawl.py [--pages 5000] [--rounds 3] [--workers 2] [--no-postgres] [--keep DIR]
+Usage: python benchmarks/crawl.py [--pages 5000] [--rounds 3] [--workers 2] [--no-postgres]
+                                  [--keep DIR]
 
 In one run, over the same mirror (benchmarks/mirror.py) served on 127.0.0.1 by nginx
 when it is on PATH, else by a threaded Python static server in its own process:
